@@ -104,6 +104,11 @@ public:
   std::size_t used_bytes() const;
   std::size_t map_size() const;
 
+  /// The longest key the store can hold, in bytes (LMDB's limit: 511). A
+  /// put of a longer (or an empty) key throws store_error(precondition);
+  /// reads and deletes of such keys find nothing.
+  std::size_t max_key_size() const;
+
 private:
   struct impl;
   std::unique_ptr<impl> impl_;
@@ -154,10 +159,15 @@ private:
 /// live store directory (`state-<n>`); a snapshot from a peer is received
 /// into `<root>/incoming/` and swapped in atomically, so a crash at any point
 /// leaves either the old or the new store live, never a mix.
+///
+/// Before the first store exists CURRENT holds "none", so a store directory
+/// without a CURRENT file is never mistaken for a leftover.
 class state_root {
 public:
   /// Uses `root`, creating it if missing, and removes leftovers of an
-  /// interrupted install (directories that CURRENT does not name).
+  /// interrupted install (directories that CURRENT does not name). Throws
+  /// store_error(bad_layout), removing nothing, if CURRENT is unreadable,
+  /// names a missing directory, or is missing while store directories exist.
   explicit state_root(std::string root);
 
   /// Opens the live store, creating an empty one on first use.

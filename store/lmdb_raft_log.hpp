@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,6 +52,11 @@ public:
   void compact_prefix(const raft::snapshot_meta& meta) override;
   void reset(const raft::snapshot_meta& meta) override;
   void sync() override;
+
+  /// The id of the last committed LMDB write transaction in this log's
+  /// environment: each sync() that wrote something adds exactly one (for
+  /// tests of group commit).
+  std::uint64_t last_txn_id() const;
 
 private:
   struct impl;

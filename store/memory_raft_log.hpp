@@ -53,6 +53,9 @@ private:
   std::size_t bytes_ = 0;
   bool dirty_ = false;
   std::size_t sync_count_ = 0;
+  /// Entries with index >= this may differ from the image (so sync() copies
+  /// only what changed, not the whole log).
+  raft::log_index unsynced_from_ = ~raft::log_index{0};
 };
 
 } // namespace gd::store

@@ -1,0 +1,952 @@
+#include "store/kv_store.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <system_error>
+
+#include <sys/stat.h>
+
+#include "protocol/records_codec.hpp"
+#include "store/bytes.hpp"
+#include "store/fs.hpp"
+#include "store/lmdb.hpp"
+
+namespace gd::store {
+
+namespace {
+
+// -- the on-disk format -------------------------------------------------------
+//
+// Format version 1: never change without a format version bump (and a way
+// to read the old version).
+//
+// One LMDB environment in the store's directory, with three databases:
+//
+// "meta": fixed ASCII keys.
+//   "format"   u32 format version (1).
+//   "applied"  u64 applied index, u64 applied term, i64 revision,
+//              i64 compact revision.
+//   "config"   configuration record (proto::encode_configuration). Absent:
+//              no configuration was ever applied.
+//
+// "kv": key = the user key (1 to max_key_size bytes); value =
+//   i64 create_revision, i64 mod_revision, i64 version, then the value.
+//
+// "history": key = i64 revision, u64 sub-index (the order of the change
+// within its revision); value =
+//   u8 kind (kv::event::kind), i64 create_revision, i64 mod_revision,
+//   i64 version, u32 key length, key, then the value.
+//
+// Every integer is big-endian, so history keys sort by revision. The meta
+// "applied" record is written in the same transaction as the changes it
+// covers.
+
+constexpr std::uint32_t format_version = 1;
+constexpr std::size_t record_header_size = 24;
+constexpr std::size_t event_header_size = 1 + 24 + 4;
+
+constexpr const char* format_key = "format";
+constexpr const char* applied_key = "applied";
+constexpr const char* config_key = "config";
+
+std::string str(std::int64_t x) {
+  return std::to_string(x);
+}
+
+[[noreturn]] void precondition(const std::string& who,
+                               const std::string& what) {
+  throw store_error(store_errc::precondition, who + ": " + what);
+}
+
+// -- records --------------------------------------------------------------
+
+std::string encode_applied(const applied_state& s) {
+  std::string v;
+  bytes::put_u64(v, s.index);
+  bytes::put_u64(v, s.term);
+  bytes::put_u64(v, static_cast<std::uint64_t>(s.revision));
+  bytes::put_u64(v, static_cast<std::uint64_t>(s.compact_revision));
+  return v;
+}
+
+std::string encode_record(const kv::key_value& kv) {
+  std::string v;
+  v.reserve(record_header_size + kv.value.size());
+  bytes::put_u64(v, static_cast<std::uint64_t>(kv.create_revision));
+  bytes::put_u64(v, static_cast<std::uint64_t>(kv.mod_revision));
+  bytes::put_u64(v, static_cast<std::uint64_t>(kv.version));
+  v.append(kv.value);
+  return v;
+}
+
+std::string history_key(kv::revision rev, std::uint64_t sub) {
+  std::string k;
+  k.reserve(16);
+  bytes::put_u64(k, static_cast<std::uint64_t>(rev));
+  bytes::put_u64(k, sub);
+  return k;
+}
+
+std::string encode_event(const kv::event& e) {
+  std::string v;
+  v.reserve(event_header_size + e.kv.key.size() + e.kv.value.size());
+  v.push_back(static_cast<char>(e.type));
+  bytes::put_u64(v, static_cast<std::uint64_t>(e.kv.create_revision));
+  bytes::put_u64(v, static_cast<std::uint64_t>(e.kv.mod_revision));
+  bytes::put_u64(v, static_cast<std::uint64_t>(e.kv.version));
+  bytes::put_u32(v, static_cast<std::uint32_t>(e.kv.key.size()));
+  v.append(e.kv.key);
+  v.append(e.kv.value);
+  return v;
+}
+
+/// The store as one LMDB environment and its databases.
+struct store_env {
+  store_env(const std::string& dir, const lmdb::env_options& opts)
+    : env("kv store", dir, opts) {
+    // nop
+  }
+
+  std::string who() const { return env.name(); }
+
+  [[noreturn]] void corrupt(const std::string& what) const {
+    throw store_error(store_errc::corrupt, who() + ": " + what);
+  }
+
+  applied_state read_applied(const lmdb::txn& t) const {
+    auto v = t.get(meta_db, applied_key);
+    if (!v)
+      corrupt("the applied state record is missing");
+    if (v->size() != 32)
+      corrupt("the applied state record is " + str(v->size())
+              + " bytes, not 32");
+    bytes::reader r(*v);
+    applied_state s;
+    s.index = r.u64();
+    s.term = r.u64();
+    s.revision = r.i64();
+    s.compact_revision = r.i64();
+    return s;
+  }
+
+  raft::configuration read_config(const lmdb::txn& t) const {
+    auto v = t.get(meta_db, config_key);
+    if (!v)
+      return {};
+    try {
+      return proto::decode_configuration(*v);
+    } catch (const proto::decode_error& e) {
+      corrupt(std::string("the configuration record does not parse (")
+              + e.what() + ")");
+    }
+  }
+
+  kv::key_value decode_record(std::string_view key,
+                              std::string_view value) const {
+    if (value.size() < record_header_size)
+      corrupt("the record of a key is " + str(value.size())
+              + " bytes, shorter than its " + str(record_header_size)
+              + "-byte header");
+    bytes::reader r(value);
+    kv::key_value kv;
+    kv.key.assign(key.data(), key.size());
+    kv.create_revision = r.i64();
+    kv.mod_revision = r.i64();
+    kv.version = r.i64();
+    auto rest = r.rest();
+    kv.value.assign(rest.data(), rest.size());
+    return kv;
+  }
+
+  kv::event decode_event(std::string_view value) const {
+    bytes::reader r(value);
+    kv::event e;
+    auto kind = r.u8();
+    e.kv.create_revision = r.i64();
+    e.kv.mod_revision = r.i64();
+    e.kv.version = r.i64();
+    auto key = r.take(r.u32());
+    auto rest = r.rest();
+    if (!r.ok() || (kind != 1 && kind != 2))
+      corrupt("a history event of " + str(value.size())
+              + " bytes does not parse");
+    e.type = static_cast<kv::event::kind>(kind);
+    e.kv.key.assign(key.data(), key.size());
+    e.kv.value.assign(rest.data(), rest.size());
+    return e;
+  }
+
+  std::optional<kv::key_value> get(const lmdb::txn& t,
+                                   const std::string& key) const {
+    if (key.empty() || key.size() > env.max_key_size())
+      return std::nullopt;
+    auto v = t.get(kv_db, key);
+    if (!v)
+      return std::nullopt;
+    return decode_record(key, *v);
+  }
+
+  /// Reads `r` in `t`, reporting `header` as the revision read.
+  kv::range_result range(const lmdb::txn& t, const kv::range_request& r,
+                         kv::revision header) const {
+    kv::range_result res;
+    res.header_revision = header;
+    auto keep = [&](std::string_view key, std::string_view value) {
+      ++res.count;
+      if (r.count_only || (r.limit > 0 && res.count > r.limit))
+        return;
+      auto kv = decode_record(key, value);
+      if (r.keys_only)
+        kv.value.clear();
+      res.kvs.push_back(std::move(kv));
+    };
+    const auto& end = r.range.range_end;
+    if (end.empty()) {
+      const auto& key = r.range.key;
+      if (!key.empty() && key.size() <= env.max_key_size())
+        if (auto v = t.get(kv_db, key))
+          keep(key, *v);
+    } else {
+      bool to_the_end = end == std::string(1, '\0');
+      lmdb::cursor c(t, kv_db);
+      for (bool ok = c.seek(r.range.key);
+           ok && (to_the_end || c.key() < std::string_view(end));
+           ok = c.next())
+        keep(c.key(), c.value());
+    }
+    res.more = r.limit > 0 && res.count > r.limit;
+    return res;
+  }
+
+  lmdb::env env;
+  lmdb::dbi meta_db;
+  lmdb::dbi kv_db;
+  lmdb::dbi history_db;
+};
+
+lmdb::env_options env_options_of(const kv_store_options& o) {
+  lmdb::env_options e;
+  e.map_size = o.map_size;
+  e.max_dbs = 3;
+  e.flags = o.flush_commits ? unsigned{MDB_NOMETASYNC} : unsigned{MDB_NOSYNC};
+  return e;
+}
+
+/// Checks the format version in `t`. Returns false if the store is new
+/// (holds nothing at all).
+bool check_format(const store_env& s, const lmdb::txn& t) {
+  auto v = t.get(s.meta_db, format_key);
+  if (!v) {
+    if (t.count(s.meta_db) != 0 || t.count(s.kv_db) != 0
+        || t.count(s.history_db) != 0)
+      throw store_error(store_errc::bad_layout,
+                        s.who() + ": holds data but no format version");
+    return false;
+  }
+  if (v->size() != 4)
+    throw store_error(store_errc::bad_layout,
+                      s.who() + ": the format version record is "
+                        + str(v->size()) + " bytes, not 4");
+  auto version = bytes::get_u32(v->data());
+  if (version != format_version)
+    throw store_error(store_errc::bad_layout,
+                      s.who() + ": the store has format version "
+                        + str(version) + ", but this build reads only version "
+                        + str(format_version));
+  return true;
+}
+
+/// Opens the store in `dir` read-only, without creating anything, checks
+/// its whole content and returns its applied state. Throws store_error.
+applied_state verify_store(const std::string& dir) {
+  auto data = dir + "/data.mdb";
+  struct stat st;
+  if (::stat(data.c_str(), &st) != 0)
+    throw store_error(store_errc::bad_layout,
+                      "kv store " + dir + ": cannot read " + data + ": "
+                        + std::strerror(errno));
+  lmdb::env_options o;
+  o.max_dbs = 3;
+  o.flags = MDB_RDONLY | MDB_NOLOCK;
+  store_env s(dir, o);
+  // why: a file cut short would make LMDB touch pages past its end through
+  // the map, which raises SIGBUS instead of returning an error.
+  auto used = s.env.used_bytes();
+  if (static_cast<std::size_t>(st.st_size) < used)
+    s.corrupt("data.mdb is " + str(st.st_size) + " bytes, but its pages need "
+              + str(static_cast<std::int64_t>(used)) + ": it is truncated");
+  lmdb::read_txn t(s.env);
+  s.meta_db = t.open_dbi("meta");
+  s.kv_db = t.open_dbi("kv");
+  s.history_db = t.open_dbi("history");
+  if (!check_format(s, t))
+    throw store_error(store_errc::bad_layout,
+                      s.who() + ": holds no format version");
+  auto applied = s.read_applied(t);
+  s.read_config(t);
+  {
+    lmdb::cursor c(t, s.kv_db);
+    for (bool ok = c.first(); ok; ok = c.next())
+      s.decode_record(c.key(), c.value());
+  }
+  {
+    lmdb::cursor c(t, s.history_db);
+    for (bool ok = c.first(); ok; ok = c.next()) {
+      if (c.key().size() != 16)
+        s.corrupt("a history key is " + str(c.key().size())
+                  + " bytes, not 16");
+      s.decode_event(c.value());
+    }
+  }
+  return applied;
+}
+
+} // namespace
+
+// -- kv_store -----------------------------------------------------------------
+
+struct kv_store::impl : store_env {
+  impl(const std::string& d, const kv_store_options& opts)
+    : store_env(d, env_options_of(opts)), dir(d) {
+    lmdb::write_txn t(env);
+    meta_db = t.open_dbi("meta", MDB_CREATE);
+    kv_db = t.open_dbi("kv", MDB_CREATE);
+    history_db = t.open_dbi("history", MDB_CREATE);
+    if (!check_format(*this, t)) {
+      std::string v;
+      bytes::put_u32(v, format_version);
+      t.put(meta_db, format_key, v);
+      t.put(meta_db, applied_key, encode_applied(applied_state{}));
+    } else {
+      read_applied(t);
+    }
+    t.commit();
+  }
+
+  std::string dir;
+  /// True while a write_batch is open.
+  std::atomic<bool> batch_open{false};
+};
+
+kv_store::kv_store(const std::string& dir, const kv_store_options& opts)
+  : impl_(std::make_unique<impl>(dir, opts)) {
+  // nop
+}
+
+kv_store::~kv_store() = default;
+
+const std::string& kv_store::dir() const {
+  return impl_->dir;
+}
+
+applied_state kv_store::applied() const {
+  lmdb::read_txn t(impl_->env);
+  return impl_->read_applied(t);
+}
+
+raft::configuration kv_store::config() const {
+  lmdb::read_txn t(impl_->env);
+  return impl_->read_config(t);
+}
+
+kv::range_result kv_store::range(const kv::range_request& r) const {
+  lmdb::read_txn t(impl_->env);
+  return impl_->range(t, r, impl_->read_applied(t).revision);
+}
+
+events_result kv_store::events(kv::revision from, const kv::key_range& r,
+                               std::size_t max_events) const {
+  auto& s = *impl_;
+  if (from < 1)
+    precondition(s.who(), "events from revision " + str(from)
+                            + ": revisions start at 1");
+  lmdb::read_txn t(s.env);
+  auto state = s.read_applied(t);
+  events_result res;
+  res.compact_revision = state.compact_revision;
+  if (from <= state.compact_revision) {
+    res.compacted = true;
+    res.next_revision = state.compact_revision + 1;
+    return res;
+  }
+  lmdb::cursor c(t, s.history_db);
+  std::optional<kv::revision> current;
+  for (bool ok = c.seek(history_key(from, 0)); ok; ok = c.next()) {
+    if (c.key().size() != 16)
+      s.corrupt("a history key is " + str(c.key().size()) + " bytes, not 16");
+    auto rev = static_cast<kv::revision>(bytes::get_u64(c.key().data()));
+    if (rev != current) {
+      // why: stop only between revisions, so a watcher never sees half of
+      // a txn.
+      if (!res.events.empty() && res.events.size() >= max_events) {
+        res.next_revision = rev;
+        return res;
+      }
+      current = rev;
+    }
+    auto e = s.decode_event(c.value());
+    if (r.contains(e.kv.key))
+      res.events.push_back(std::move(e));
+  }
+  res.next_revision = std::max(from, state.revision + 1);
+  return res;
+}
+
+applied_state kv_store::copy_to(const std::string& target_dir) const {
+  auto& s = *impl_;
+  if (!fs::is_directory(target_dir))
+    precondition(s.who(), "copy_to " + target_dir
+                            + ": the directory does not exist");
+  std::error_code ec;
+  if (!std::filesystem::is_empty(target_dir, ec) || ec)
+    precondition(s.who(), "copy_to " + target_dir
+                            + ": the directory is not empty");
+  s.env.copy_compact(target_dir);
+  return verify_store(target_dir);
+}
+
+void kv_store::flush() {
+  impl_->env.sync();
+}
+
+std::size_t kv_store::used_bytes() const {
+  return impl_->env.used_bytes();
+}
+
+std::size_t kv_store::map_size() const {
+  return impl_->env.map_size();
+}
+
+std::size_t kv_store::max_key_size() const {
+  return impl_->env.max_key_size();
+}
+
+// -- write_batch --------------------------------------------------------------
+
+namespace {
+
+/// Releases kv_store::impl::batch_open when destroyed.
+class batch_guard {
+public:
+  explicit batch_guard(std::atomic<bool>& flag) : flag_(&flag) {
+    // nop
+  }
+  ~batch_guard() { release(); }
+  batch_guard(const batch_guard&) = delete;
+  batch_guard& operator=(const batch_guard&) = delete;
+
+  /// Lets the next batch begin. Call only once the transaction has ended.
+  void release() {
+    if (flag_ != nullptr)
+      flag_->store(false);
+    flag_ = nullptr;
+  }
+
+private:
+  std::atomic<bool>* flag_;
+};
+
+/// One etcd write (a put, a delete or a whole txn): every change it makes
+/// gets revision `rev`, in `sub` order.
+struct write_op {
+  kv::revision rev;
+  std::uint64_t sub = 0;
+  bool changed = false;
+};
+
+int three_way(std::int64_t a, std::int64_t b) {
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+/// Returns whether the compare `c` holds for `kv` (nothing: a missing key).
+bool holds(const kv::compare& c, const std::optional<kv::key_value>& kv) {
+  int cmp = 0;
+  switch (c.target) {
+    case kv::compare_target::value:
+      // A missing key has no value: "!=" holds, everything else fails.
+      if (!kv)
+        return c.result == kv::compare_result::not_equal;
+      cmp = kv->value.compare(c.value);
+      break;
+    case kv::compare_target::version:
+      cmp = three_way(kv ? kv->version : 0, c.number);
+      break;
+    case kv::compare_target::create_revision:
+      cmp = three_way(kv ? kv->create_revision : 0, c.number);
+      break;
+    case kv::compare_target::mod_revision:
+      cmp = three_way(kv ? kv->mod_revision : 0, c.number);
+      break;
+    default:
+      return false;
+  }
+  switch (c.result) {
+    case kv::compare_result::equal:
+      return cmp == 0;
+    case kv::compare_result::not_equal:
+      return cmp != 0;
+    case kv::compare_result::greater:
+      return cmp > 0;
+    case kv::compare_result::less:
+      return cmp < 0;
+  }
+  return false;
+}
+
+} // namespace
+
+struct kv_store::write_batch::impl {
+  explicit impl(kv_store::impl& s)
+    : store(&s), guard(s.batch_open), txn(s.env) {
+    start = store->read_applied(txn);
+    state = start;
+  }
+
+  void require_open() const {
+    if (!txn.is_open())
+      precondition(store->who(),
+                   failure.empty()
+                     ? "the write batch has ended"
+                     : "the write batch has ended: a write failed ("
+                         + failure + ")");
+  }
+
+  /// Ends the batch after a failed write: LMDB may hold part of the write,
+  /// and after some errors (MDB_MAP_FULL) the transaction must abort.
+  void fail(const std::exception& e) {
+    failure = e.what();
+    txn.abort();
+    guard.release();
+  }
+
+  void check_key(const std::string& key) const {
+    if (key.empty())
+      precondition(store->who(), "a key must not be empty");
+    if (key.size() > store->env.max_key_size())
+      precondition(store->who(),
+                   "a key of " + str(key.size())
+                     + " bytes is longer than the store's limit of "
+                     + str(store->env.max_key_size()) + " bytes");
+  }
+
+  /// The revision reads see: the current one, or the pending one of `op`.
+  kv::revision visible(const write_op& op) const {
+    return op.changed ? op.rev : state.revision;
+  }
+
+  void record(write_op& op, const kv::event& e) {
+    txn.put(store->history_db, history_key(op.rev, op.sub++), encode_event(e));
+    op.changed = true;
+  }
+
+  kv::put_result put(write_op& op, const kv::put_request& r) {
+    check_key(r.key);
+    auto prev = store->get(txn, r.key);
+    kv::event e;
+    e.type = kv::event::kind::put;
+    e.kv.key = r.key;
+    e.kv.value = r.value;
+    e.kv.create_revision = prev ? prev->create_revision : op.rev;
+    e.kv.mod_revision = op.rev;
+    e.kv.version = prev ? prev->version + 1 : 1;
+    txn.put(store->kv_db, r.key, encode_record(e.kv));
+    record(op, e);
+    kv::put_result res;
+    res.header_revision = op.rev;
+    if (r.prev_kv && prev)
+      res.prev_kv = std::move(prev);
+    return res;
+  }
+
+  kv::delete_result del(write_op& op, const kv::delete_request& r) {
+    kv::delete_result res;
+    std::vector<kv::key_value> gone;
+    const auto& end = r.range.range_end;
+    if (end.empty()) {
+      if (auto prev = store->get(txn, r.range.key)) {
+        txn.del(store->kv_db, r.range.key);
+        gone.push_back(std::move(*prev));
+      }
+    } else {
+      bool to_the_end = end == std::string(1, '\0');
+      lmdb::cursor c(txn, store->kv_db);
+      for (bool ok = c.seek(r.range.key);
+           ok && (to_the_end || c.key() < std::string_view(end));
+           ok = c.next()) {
+        gone.push_back(store->decode_record(c.key(), c.value()));
+        c.del();
+      }
+    }
+    for (auto& kv : gone) {
+      kv::event e;
+      e.type = kv::event::kind::del;
+      e.kv.key = kv.key;
+      e.kv.mod_revision = op.rev;
+      record(op, e);
+    }
+    res.deleted = static_cast<std::int64_t>(gone.size());
+    if (r.prev_kv)
+      res.prev_kvs = std::move(gone);
+    res.header_revision = visible(op);
+    return res;
+  }
+
+  kv::txn_result run_txn(write_op& op, const kv::txn_request& r) {
+    // why: reject a bad key before writing anything, so that a rejected txn
+    // leaves nothing half-applied in the batch.
+    for (const auto* branch : {&r.success, &r.failure})
+      for (const auto& o : *branch)
+        if (auto* p = std::get_if<kv::put_request>(&o))
+          check_key(p->key);
+    kv::txn_result res;
+    res.succeeded = true;
+    for (const auto& c : r.compares) {
+      if (!holds(c, store->get(txn, c.key))) {
+        res.succeeded = false;
+        break;
+      }
+    }
+    for (const auto& o : res.succeeded ? r.success : r.failure) {
+      if (auto* rr = std::get_if<kv::range_request>(&o))
+        res.responses.emplace_back(store->range(txn, *rr, visible(op)));
+      else if (auto* p = std::get_if<kv::put_request>(&o))
+        res.responses.emplace_back(put(op, *p));
+      else
+        res.responses.emplace_back(
+          del(op, std::get<kv::delete_request>(o)));
+    }
+    res.header_revision = visible(op);
+    return res;
+  }
+
+  /// Runs `f` as one etcd write: bumps the revision iff it changed a key.
+  /// A precondition failure leaves the batch as it was; any other failure
+  /// ends it.
+  template <class F>
+  auto write(F&& f) {
+    require_open();
+    write_op op{state.revision + 1};
+    try {
+      auto res = f(op);
+      if (op.changed)
+        state.revision = op.rev;
+      return res;
+    } catch (const store_error& e) {
+      if (e.code() != store_errc::precondition)
+        fail(e);
+      throw;
+    }
+  }
+
+  kv_store::impl* store;
+  batch_guard guard; // declared before txn: released after it ends
+  lmdb::write_txn txn;
+  applied_state start;
+  applied_state state;
+  std::optional<raft::configuration> config;
+  /// What ended the batch early, if anything did.
+  std::string failure;
+};
+
+kv_store::write_batch kv_store::begin() {
+  bool expected = false;
+  if (!impl_->batch_open.compare_exchange_strong(expected, true))
+    precondition(impl_->who(), "begin: a write batch is already open");
+  try {
+    return write_batch(std::make_unique<write_batch::impl>(*impl_));
+  } catch (...) {
+    // The guard inside the failed impl released the flag already, unless
+    // the allocation itself failed.
+    impl_->batch_open.store(false);
+    throw;
+  }
+}
+
+kv_store::write_batch::write_batch(std::unique_ptr<impl> p)
+  : impl_(std::move(p)) {
+  // nop
+}
+
+kv_store::write_batch::write_batch(write_batch&&) noexcept = default;
+
+kv_store::write_batch::~write_batch() = default;
+
+kv::put_result kv_store::write_batch::put(const kv::put_request& r) {
+  return impl_->write([&](write_op& op) { return impl_->put(op, r); });
+}
+
+kv::delete_result kv_store::write_batch::del(const kv::delete_request& r) {
+  return impl_->write([&](write_op& op) { return impl_->del(op, r); });
+}
+
+kv::txn_result kv_store::write_batch::txn(const kv::txn_request& r) {
+  return impl_->write([&](write_op& op) { return impl_->run_txn(op, r); });
+}
+
+kv::compact_result kv_store::write_batch::compact(kv::revision rev) {
+  auto& b = *impl_;
+  return b.write([&](write_op&) {
+    if (rev <= b.state.compact_revision || rev > b.state.revision)
+      precondition(b.store->who(),
+                   "compact to revision " + str(rev) + " is outside ("
+                     + str(b.state.compact_revision) + ", "
+                     + str(b.state.revision) + "]");
+    lmdb::cursor c(b.txn, b.store->history_db);
+    for (bool ok = c.first();
+         ok
+         && static_cast<kv::revision>(bytes::get_u64(c.key().data())) <= rev;
+         ok = c.next())
+      c.del();
+    b.state.compact_revision = rev;
+    kv::compact_result res;
+    res.header_revision = b.state.revision;
+    return res;
+  });
+}
+
+kv::write_result kv_store::write_batch::apply(const kv::write_request& r) {
+  if (auto* p = std::get_if<kv::put_request>(&r))
+    return put(*p);
+  if (auto* d = std::get_if<kv::delete_request>(&r))
+    return del(*d);
+  if (auto* t = std::get_if<kv::txn_request>(&r))
+    return txn(*t);
+  return compact(std::get<kv::compact_request>(r).rev);
+}
+
+kv::range_result
+kv_store::write_batch::range(const kv::range_request& r) const {
+  impl_->require_open();
+  return impl_->store->range(impl_->txn, r, impl_->state.revision);
+}
+
+kv::revision kv_store::write_batch::revision() const {
+  return impl_->state.revision;
+}
+
+kv::revision kv_store::write_batch::compact_revision() const {
+  return impl_->state.compact_revision;
+}
+
+void kv_store::write_batch::set_config(const raft::configuration& c) {
+  impl_->require_open();
+  impl_->config = c;
+}
+
+void kv_store::write_batch::set_applied(raft::log_index index,
+                                        raft::term_t term) {
+  auto& b = *impl_;
+  b.require_open();
+  if (index < b.state.index)
+    precondition(b.store->who(),
+                 "set_applied(" + std::to_string(index)
+                   + ") is below the applied index "
+                   + std::to_string(b.state.index));
+  b.state.index = index;
+  b.state.term = term;
+}
+
+void kv_store::write_batch::commit() {
+  auto& b = *impl_;
+  b.require_open();
+  auto& s = b.state;
+  const auto& o = b.start;
+  try {
+    if (s.index != o.index || s.term != o.term || s.revision != o.revision
+        || s.compact_revision != o.compact_revision)
+      b.txn.put(b.store->meta_db, applied_key, encode_applied(s));
+    if (b.config)
+      b.txn.put(b.store->meta_db, config_key,
+                proto::encode_configuration(*b.config));
+    b.txn.commit();
+  } catch (const store_error& e) {
+    b.fail(e);
+    throw;
+  }
+  b.guard.release();
+}
+
+// -- state_root ---------------------------------------------------------------
+
+namespace {
+
+namespace stdfs = std::filesystem;
+
+const char* current_file = "CURRENT";
+const char* incoming_dir = "incoming";
+const char* no_store = "none";
+
+[[noreturn]] void fs_failed(const std::string& doing,
+                            const std::string& path,
+                            const std::error_code& ec) {
+  throw store_error(store_errc::io,
+                    doing + " " + path + " failed: " + ec.message());
+}
+
+void remove_all(const std::string& path) {
+  std::error_code ec;
+  stdfs::remove_all(path, ec);
+  if (ec)
+    fs_failed("removing", path, ec);
+}
+
+/// Returns n for "state-<n>" (n >= 1), 0 for anything else.
+std::uint64_t store_number(const std::string& name) {
+  const std::string prefix = "state-";
+  if (name.size() <= prefix.size()
+      || name.compare(0, prefix.size(), prefix) != 0
+      || name.size() > prefix.size() + 18)
+    return 0;
+  std::uint64_t n = 0;
+  for (auto i = prefix.size(); i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9')
+      return 0;
+    n = n * 10 + static_cast<std::uint64_t>(name[i] - '0');
+  }
+  return n;
+}
+
+std::string store_name(std::uint64_t n) {
+  return "state-" + std::to_string(n);
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  stdfs::directory_iterator it(dir, ec);
+  if (ec)
+    fs_failed("listing", dir, ec);
+  for (; it != stdfs::directory_iterator(); it.increment(ec)) {
+    if (ec)
+      fs_failed("listing", dir, ec);
+    names.push_back(it->path().filename().string());
+  }
+  if (ec)
+    fs_failed("listing", dir, ec);
+  return names;
+}
+
+/// Returns the number of the live store named by CURRENT, or 0 for none.
+std::uint64_t read_current(const std::string& root) {
+  auto path = root + "/" + current_file;
+  auto text = fs::read_file(path);
+  if (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  if (text == no_store)
+    return 0;
+  auto n = store_number(text);
+  if (n == 0)
+    throw store_error(store_errc::bad_layout,
+                      "state root " + root + ": " + path + " holds '"
+                        + text.substr(0, 64)
+                        + "', not a store name like state-1");
+  if (!fs::is_directory(root + "/" + text))
+    throw store_error(store_errc::bad_layout,
+                      "state root " + root + ": " + path + " names " + text
+                        + ", which does not exist: the live store is "
+                          "missing");
+  return n;
+}
+
+} // namespace
+
+state_root::state_root(std::string root) : root_(std::move(root)) {
+  std::error_code ec;
+  stdfs::create_directories(root_, ec);
+  if (ec)
+    fs_failed("creating", root_, ec);
+  auto names = list_dir(root_);
+  auto current_path = root_ + "/" + current_file;
+  if (std::find(names.begin(), names.end(), current_file) == names.end()) {
+    // why: CURRENT is written ("none") before any store exists, so a store
+    // directory without CURRENT means CURRENT was lost, not that an install
+    // was interrupted: guessing could delete the live store.
+    for (const auto& n : names)
+      if (store_number(n) != 0)
+        throw store_error(store_errc::bad_layout,
+                          "state root " + root_ + ": holds " + n
+                            + " but no CURRENT file naming the live store; "
+                              "refusing to guess. Restore CURRENT (one "
+                              "line: the live directory's name).");
+    fs::write_file_atomically(current_path, std::string(no_store) + "\n");
+  }
+  auto current = read_current(root_);
+  bool removed = false;
+  for (const auto& n : names) {
+    auto number = store_number(n);
+    if (n == std::string(current_file) + ".tmp" || n == incoming_dir
+        || (number != 0 && number != current)) {
+      remove_all(root_ + "/" + n);
+      removed = true;
+    }
+  }
+  if (removed)
+    fs::fsync_path(root_);
+}
+
+std::unique_ptr<kv_store>
+state_root::open_current(const kv_store_options& opts) {
+  auto current = read_current(root_);
+  if (current == 0) {
+    // First use: build an empty store and install it like a snapshot, so
+    // that CURRENT only ever names a complete store.
+    auto dir = prepare_incoming();
+    { kv_store empty(dir, opts); }
+    install_incoming(opts);
+    current = read_current(root_);
+  }
+  return std::make_unique<kv_store>(root_ + "/" + store_name(current), opts);
+}
+
+std::string state_root::prepare_incoming() {
+  auto dir = root_ + "/" + incoming_dir;
+  remove_all(dir);
+  std::error_code ec;
+  stdfs::create_directory(dir, ec);
+  if (ec)
+    fs_failed("creating", dir, ec);
+  return dir;
+}
+
+applied_state state_root::install_incoming(const kv_store_options& opts) {
+  auto incoming = root_ + "/" + incoming_dir;
+  if (!fs::is_directory(incoming))
+    throw store_error(store_errc::precondition,
+                      "state root " + root_ + ": install_incoming without "
+                        + incoming + " (call prepare_incoming first)");
+  applied_state applied;
+  try {
+    applied = verify_store(incoming);
+    // And as the kv_store it is about to become, with the caller's options.
+    kv_store check(incoming, opts);
+  } catch (const store_error& e) {
+    throw store_error(store_errc::corrupt,
+                      "state root " + root_ + ": the incoming store is not "
+                        "a valid kv store, so it was not installed: "
+                        + e.what());
+  }
+  fs::fsync_path(incoming + "/data.mdb");
+  fs::fsync_path(incoming);
+  auto current = read_current(root_);
+  auto next = store_name(current + 1);
+  auto target = root_ + "/" + next;
+  // A leftover of an install that failed earlier in this process.
+  remove_all(target);
+  if (::rename(incoming.c_str(), target.c_str()) != 0)
+    throw store_error(store_errc::io, "renaming " + incoming + " to " + target
+                                        + " failed: " + std::strerror(errno));
+  fs::fsync_path(root_);
+  // The commit point: from here on the new store is live.
+  fs::write_file_atomically(root_ + "/" + current_file, next + "\n");
+  if (current != 0) {
+    remove_all(root_ + "/" + store_name(current));
+    fs::fsync_path(root_);
+  }
+  return applied;
+}
+
+} // namespace gd::store
