@@ -26,6 +26,10 @@ bool key_range::contains(const std::string& k) const {
 namespace {
 
 struct checker {
+  explicit checker(const limits& l) : lim(l) {
+    // nop
+  }
+
   const limits& lim;
   std::size_t total = 0;
   std::string error;
@@ -133,14 +137,14 @@ struct checker {
 } // namespace
 
 std::string validate(const write_request& r, const limits& lim) {
-  checker c{lim};
+  checker c(lim);
   if (std::visit([&c](const auto& x) { return c.op(x); }, r) && c.finish())
     return {};
   return c.error;
 }
 
 std::string validate(const range_request& r, const limits& lim) {
-  checker c{lim};
+  checker c(lim);
   if (c.op(r) && c.finish())
     return {};
   return c.error;

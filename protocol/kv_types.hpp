@@ -172,7 +172,8 @@ struct event {
 
 /// Bounds on request sizes, checked before anything is proposed.
 struct limits {
-  std::size_t max_key_bytes = 4096;
+  /// LMDB's own key limit (mdb_env_get_maxkeysize) is 511 bytes.
+  std::size_t max_key_bytes = 511;
   std::size_t max_value_bytes = 1024 * 1024;
   std::size_t max_txn_ops = 128;
   /// Bound on one whole request (keys + values of all its operations).

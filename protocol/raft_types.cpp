@@ -111,6 +111,10 @@ const char* to_string(message_type t) {
       return "read_index";
     case message_type::read_index_reply:
       return "read_index_reply";
+    case message_type::heartbeat:
+      return "heartbeat";
+    case message_type::heartbeat_reply:
+      return "heartbeat_reply";
   }
   return "unknown";
 }
@@ -153,6 +157,13 @@ std::string describe(const message& m) {
     case message_type::timeout_now:
       break;
     case message_type::read_index:
+      s += " ctx=" + std::to_string(m.context);
+      break;
+    case message_type::heartbeat:
+      s += " commit=" + std::to_string(m.commit)
+           + " ctx=" + std::to_string(m.context);
+      break;
+    case message_type::heartbeat_reply:
       s += " ctx=" + std::to_string(m.context);
       break;
     case message_type::read_index_reply:

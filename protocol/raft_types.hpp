@@ -151,6 +151,10 @@ enum class message_type : std::uint8_t {
   /// Follower asks the leader for a linearizable read index.
   read_index = 9,
   read_index_reply = 10,
+  /// Leader liveness and commit propagation, without log matching: carries
+  /// commit = min(leader commit, the follower's known match index).
+  heartbeat = 11,
+  heartbeat_reply = 12,
 };
 
 /// Returns the message type's name, e.g. "append_reply".
@@ -181,7 +185,8 @@ struct message {
   term_t prev_term = 0;
   /// append: entries prev_index+1, prev_index+2, ... (empty for heartbeats).
   std::vector<entry> entries;
-  /// append: the leader's commit index.
+  /// append: the leader's commit index. heartbeat: min(leader's commit,
+  /// follower's match index), so it never exceeds what the follower holds.
   log_index commit = 0;
 
   /// append_reply: if !reject, the follower's log matches the leader's through
@@ -194,8 +199,9 @@ struct message {
   log_index hint_index = 0;
   term_t hint_term = 0;
 
-  /// append, append_reply: heartbeat round (echoed) for ReadIndex and
-  /// check-quorum. read_index, read_index_reply: the requester's context.
+  /// append, heartbeat and their replies: the leader's heartbeat round,
+  /// echoed, so a reply proves leadership for reads registered before that
+  /// round (ReadIndex). read_index, read_index_reply: the requester's context.
   std::uint64_t context = 0;
 
   /// install_snapshot: what the follower's state is replaced with.

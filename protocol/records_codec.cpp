@@ -57,6 +57,13 @@ auto read_record(std::string_view bytes, const char* what, F&& f) {
   std::memcpy(words.begin(), bytes.data(), bytes.size());
   try {
     capnp::FlatArrayMessageReader reader(words, record_reader_options());
+    // why: a record is exactly one message; bytes after it mean the record
+    // was framed or stored wrongly.
+    if (reader.getEnd() != words.end())
+      throw decode_error(std::string(what) + " record: "
+                         + std::to_string((words.end() - reader.getEnd())
+                                          * sizeof(capnp::word))
+                         + " bytes after the end of the message");
     return f(reader.getRoot<Root>());
   } catch (const kj::Exception& e) {
     throw decode_error(std::string(what) + " record: "
