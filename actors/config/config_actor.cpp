@@ -1,0 +1,579 @@
+#include "actors/config/config_actor.hpp"
+
+#include <cstdio>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include <caf/send.hpp>
+#include <caf/spawn_options.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/config/state_machine.hpp"
+#include "protocol/records_codec.hpp"
+#include "store/checksum.hpp"
+
+namespace gd::config {
+
+namespace {
+
+using sweep_atom = caf::atom_constant<caf::atom("cfg_sweep")>;
+
+using config_actor_impl = config_actor::extend<caf::reacts_to<sweep_atom>>;
+
+using clock_type = caf::actor_clock::clock_type;
+using time_point = caf::actor_clock::time_point;
+
+/// Events read per catch-up step of one watch.
+constexpr std::size_t watch_chunk = 1000;
+
+using raft::log_index;
+
+struct pending_write {
+  caf::typed_response_promise<kv_write_reply> promise;
+  time_point deadline;
+};
+
+struct pending_read {
+  caf::typed_response_promise<kv_read_reply> promise;
+  kv::range_request req;
+  time_point deadline;
+};
+
+struct watcher {
+  std::uint64_t id = 0;
+  kv::key_range range;
+  /// The next revision this watcher has not seen.
+  kv::revision next = 0;
+  caf::actor sink;
+};
+
+struct config_state {
+  config_actor_config cfg;
+  std::unique_ptr<store::state_root> root;
+  std::unique_ptr<store::kv_store> kv;
+  raft::raft_actor raft;
+  store::applied_state applied;
+  raft::leader_update leader;
+  bool leader_known = false;
+  log_index durable = 0;
+  std::uint64_t next_id = 0;
+  std::map<std::uint64_t, pending_write> writes;
+  std::map<std::uint64_t, pending_read> reads;
+  /// Reads whose index is confirmed, waiting for the apply to reach it.
+  std::multimap<raft::log_index, std::uint64_t> reads_by_index;
+  std::vector<watcher> watchers;
+
+  static inline const char* name = "config";
+};
+
+using self_ptr = config_actor_impl::stateful_pointer<config_state>;
+
+void note(config_state& st, const std::string& what) {
+  if (st.cfg.on_event)
+    st.cfg.on_event("config: " + what);
+}
+
+gd::status not_leader_status(const config_state& st) {
+  auto s = gd::status::error(status_code::not_leader,
+                             "this monitor is not the leader");
+  s.leader = st.leader.leader;
+  return s;
+}
+
+kv::key_range all_keys() {
+  return {std::string(1, '\0'), std::string(1, '\0')};
+}
+
+void fatal(self_ptr self, const std::string& what) {
+  note(self->state, "fatal: " + what);
+  self->quit(caf::make_error(caf::sec::runtime_error, what));
+}
+
+// -- watches --------------------------------------------------------------------
+
+void cancel_watch(self_ptr self, watcher& w, gd::status why) {
+  watch_events ev;
+  ev.watch_id = w.id;
+  ev.header_revision = self->state.applied.revision;
+  ev.canceled = true;
+  ev.reason = std::move(why);
+  caf::anon_send(w.sink, std::move(ev));
+  w.sink = nullptr; // marks it for removal
+}
+
+gd::status compacted_status(kv::revision wanted, kv::revision compacted) {
+  return gd::status::error(
+    status_code::compacted,
+    "revision " + std::to_string(wanted)
+      + " has been compacted; history starts after revision "
+      + std::to_string(compacted));
+}
+
+/// Sends `w` what it has not seen, a bounded amount at a time.
+void catch_up(self_ptr self, watcher& w) {
+  auto& st = self->state;
+  for (int step = 0; step < 10 && w.sink && w.next <= st.applied.revision;
+       ++step) {
+    auto r = st.kv->events(w.next, w.range, watch_chunk);
+    if (r.compacted) {
+      cancel_watch(self, w, compacted_status(w.next, r.compact_revision));
+      return;
+    }
+    if (!r.events.empty()) {
+      watch_events ev;
+      ev.watch_id = w.id;
+      ev.events = std::move(r.events);
+      ev.header_revision = st.applied.revision;
+      caf::anon_send(w.sink, std::move(ev));
+    }
+    if (r.next_revision <= w.next)
+      return; // no progress: nothing more to read now
+    w.next = r.next_revision;
+  }
+}
+
+void drop_canceled_watchers(config_state& st) {
+  st.watchers.erase(std::remove_if(st.watchers.begin(), st.watchers.end(),
+                                   [](const watcher& w) { return !w.sink; }),
+                    st.watchers.end());
+}
+
+void notify_watchers(self_ptr self, kv::revision before) {
+  auto& st = self->state;
+  if (st.watchers.empty() || st.applied.revision <= before)
+    return;
+  // why: one history read serves every watcher that was up to date.
+  std::optional<store::events_result> shared;
+  for (auto& w : st.watchers) {
+    if (!w.sink)
+      continue;
+    if (w.next == before + 1) {
+      if (!shared)
+        shared = st.kv->events(before + 1, all_keys(),
+                               std::numeric_limits<std::size_t>::max());
+      if (shared->next_revision > st.applied.revision) {
+        watch_events ev;
+        ev.watch_id = w.id;
+        ev.header_revision = st.applied.revision;
+        for (const auto& e : shared->events)
+          if (w.range.contains(e.kv.key))
+            ev.events.push_back(e);
+        if (!ev.events.empty())
+          caf::anon_send(w.sink, std::move(ev));
+        w.next = shared->next_revision;
+        continue;
+      }
+    }
+    catch_up(self, w);
+  }
+  drop_canceled_watchers(st);
+}
+
+// -- reads ----------------------------------------------------------------------
+
+void serve_read(self_ptr self, std::uint64_t id) {
+  auto& st = self->state;
+  auto it = st.reads.find(id);
+  if (it == st.reads.end())
+    return;
+  kv_read_reply rep;
+  try {
+    rep.result = st.kv->range(it->second.req);
+  } catch (const store::store_error& e) {
+    rep.st = gd::status::error(status_code::failed, e.what());
+  }
+  it->second.promise.deliver(std::move(rep));
+  st.reads.erase(it);
+}
+
+void serve_ready_reads(self_ptr self) {
+  auto& st = self->state;
+  while (!st.reads_by_index.empty()
+         && st.reads_by_index.begin()->first <= st.applied.index) {
+    auto id = st.reads_by_index.begin()->second;
+    st.reads_by_index.erase(st.reads_by_index.begin());
+    serve_read(self, id);
+  }
+}
+
+// -- applying -------------------------------------------------------------------
+
+void on_apply(self_ptr self, raft::apply_batch& b) {
+  auto& st = self->state;
+  auto rev_before = st.applied.revision;
+  std::map<log_index, apply_outcome> outcomes;
+  if (!b.entries.empty() && b.entries.back().index > st.applied.index) {
+    std::map<log_index, bool> wanted;
+    for (const auto& p : b.proposals)
+      if (p.outcome == raft::fate::applied)
+        wanted[p.index] = true;
+    try {
+      auto batch = st.kv->begin();
+      for (const auto& e : b.entries) {
+        if (e.index <= st.applied.index)
+          continue; // applied before a restart
+        auto out = apply_entry(batch, e);
+        if (wanted.count(e.index) > 0)
+          outcomes[e.index] = std::move(out);
+      }
+      batch.commit();
+    } catch (const store::store_error& e) {
+      // why: a committed entry that cannot be applied stops this member;
+      // skipping it would make its state diverge from its peers'.
+      fatal(self, std::string("cannot apply committed entries: ") + e.what());
+      return;
+    }
+    st.applied = st.kv->applied();
+  }
+  for (const auto& p : b.proposals) {
+    auto it = st.writes.find(p.request_id);
+    if (it == st.writes.end())
+      continue; // timed out already
+    kv_write_reply rep;
+    switch (p.outcome) {
+      case raft::fate::applied: {
+        auto o = outcomes.find(p.index);
+        if (o != outcomes.end()) {
+          rep.st = std::move(o->second.st);
+          rep.result = std::move(o->second.result);
+        } else {
+          rep.st = gd::status::error(status_code::unknown_outcome,
+                                     "the write committed but its result "
+                                     "was lost by a restart");
+        }
+        break;
+      }
+      case raft::fate::dropped:
+        rep.st = not_leader_status(st);
+        rep.st.message = "leadership changed before this write committed; "
+                         "nothing changed";
+        break;
+      case raft::fate::unknown:
+        rep.st = gd::status::error(status_code::unknown_outcome,
+                                   "a snapshot replaced the log before this "
+                                   "write could be confirmed; it may or may "
+                                   "not be applied");
+        break;
+    }
+    it->second.promise.deliver(std::move(rep));
+    st.writes.erase(it);
+  }
+  notify_watchers(self, rev_before);
+  serve_ready_reads(self);
+  if (st.raft)
+    self->send(st.raft, raft::applied_report{st.applied.index, st.durable});
+}
+
+// -- snapshots ------------------------------------------------------------------
+
+raft::snapshot_file make_snapshot(config_state& st, const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    throw std::runtime_error("cannot create " + dir);
+  auto a = st.kv->copy_to(dir);
+  auto file = dir + ".mdb";
+  if (std::rename((dir + "/data.mdb").c_str(), file.c_str()) != 0)
+    throw std::runtime_error("cannot move the snapshot copy to " + file);
+  ::rmdir(dir.c_str());
+  raft::snapshot_file f;
+  f.path = file;
+  f.meta.index = a.index;
+  f.meta.term = a.term;
+  f.meta.config = st.kv->config();
+  struct stat sb {};
+  if (::stat(file.c_str(), &sb) != 0)
+    throw std::runtime_error("cannot stat " + file);
+  f.size = static_cast<std::uint64_t>(sb.st_size);
+  f.checksum = store::xxh3_64_file(file);
+  return f;
+}
+
+log_index install_snapshot(self_ptr self, const raft::install_snapshot_cmd& c) {
+  auto& st = self->state;
+  st.kv.reset(); // close the environment before replacing it
+  try {
+    auto incoming = st.root->prepare_incoming();
+    if (std::rename(c.path.c_str(), (incoming + "/data.mdb").c_str()) != 0)
+      throw std::runtime_error("cannot move " + c.path + " into " + incoming);
+    auto a = st.root->install_incoming(st.cfg.store);
+    if (a.index != c.meta.index)
+      note(st, "snapshot holds index " + std::to_string(a.index)
+                 + " but was announced as " + std::to_string(c.meta.index));
+  } catch (...) {
+    st.kv = st.root->open_current(st.cfg.store);
+    throw;
+  }
+  st.kv = st.root->open_current(st.cfg.store);
+  auto rev_before = st.applied.revision;
+  st.applied = st.kv->applied();
+  st.durable = st.applied.index;
+  note(st, "installed a snapshot at index " + std::to_string(st.applied.index));
+  for (auto& w : st.watchers)
+    if (w.sink && w.next <= st.applied.compact_revision)
+      cancel_watch(self, w, compacted_status(w.next,
+                                             st.applied.compact_revision));
+  drop_canceled_watchers(st);
+  notify_watchers(self, std::min(rev_before, st.applied.revision));
+  serve_ready_reads(self);
+  return st.applied.index;
+}
+
+// -- deadlines ------------------------------------------------------------------
+
+void sweep(self_ptr self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  for (auto it = st.writes.begin(); it != st.writes.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    kv_write_reply rep;
+    rep.st = gd::status::error(status_code::unknown_outcome,
+                               "the write was not confirmed in time (the "
+                               "monitors may have lost quorum); it may or "
+                               "may not be applied");
+    rep.st.leader = st.leader.leader;
+    it->second.promise.deliver(std::move(rep));
+    it = st.writes.erase(it);
+  }
+  for (auto it = st.reads.begin(); it != st.reads.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    kv_read_reply rep;
+    rep.st = gd::status::error(status_code::timeout,
+                               "the read was not confirmed by a quorum in "
+                               "time; nothing changed (try --serializable)");
+    it->second.promise.deliver(std::move(rep));
+    it = st.reads.erase(it);
+  }
+  for (auto it = st.reads_by_index.begin(); it != st.reads_by_index.end();) {
+    if (st.reads.count(it->second) == 0)
+      it = st.reads_by_index.erase(it);
+    else
+      ++it;
+  }
+}
+
+struct init_bundle {
+  config_actor_config cfg;
+  std::unique_ptr<store::state_root> root;
+  std::unique_ptr<store::kv_store> kv;
+};
+
+config_actor_impl::behavior_type config_main(self_ptr self,
+                                             std::shared_ptr<init_bundle> init) {
+  auto& st = self->state;
+  st.cfg = std::move(init->cfg);
+  st.root = std::move(init->root);
+  st.kv = std::move(init->kv);
+  st.applied = st.kv->applied();
+  st.durable = st.applied.index;
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    for (auto& w : st.watchers)
+      if (w.sink && w.sink.address() == dm.source)
+        w.sink = nullptr;
+    drop_canceled_watchers(st);
+  });
+  self->delayed_send(self, st.cfg.sweep_interval, sweep_atom::value);
+  return {
+    [self](raft::raft_actor& r) { self->state.raft = std::move(r); },
+    [self](sweep_atom) {
+      sweep(self);
+      self->delayed_send(self, self->state.cfg.sweep_interval,
+                         sweep_atom::value);
+    },
+    [self](raft::apply_batch& b) { on_apply(self, b); },
+    [self](raft::reads_ready& r) {
+      auto& st = self->state;
+      for (const auto& rs : r.reads) {
+        if (st.reads.count(rs.context) == 0)
+          continue;
+        if (rs.index <= st.applied.index)
+          serve_read(self, rs.context);
+        else
+          st.reads_by_index.emplace(rs.index, rs.context);
+      }
+      for (auto id : r.failed) {
+        auto it = st.reads.find(id);
+        if (it == st.reads.end())
+          continue;
+        kv_read_reply rep;
+        if (st.leader_known && st.leader.leader.id != raft::no_member
+            && !st.leader.is_self) {
+          rep.st = not_leader_status(st);
+          rep.st.message = "the leader changed while confirming this read; "
+                           "nothing changed";
+        } else {
+          rep.st = gd::status::error(status_code::no_quorum,
+                                     "no leader: a linearizable read needs a "
+                                     "quorum (use --serializable for a local, "
+                                     "possibly stale read)");
+        }
+        it->second.promise.deliver(std::move(rep));
+        st.reads.erase(it);
+      }
+    },
+    [self](raft::propose_failed& f) {
+      auto& st = self->state;
+      auto it = st.writes.find(f.request_id);
+      if (it == st.writes.end())
+        return;
+      kv_write_reply rep;
+      rep.st = std::move(f.st);
+      it->second.promise.deliver(std::move(rep));
+      st.writes.erase(it);
+    },
+    [self](raft::leader_update& u) {
+      self->state.leader = std::move(u);
+      self->state.leader_known = true;
+    },
+    [self](raft::make_snapshot_cmd& c) -> caf::result<raft::snapshot_file> {
+      try {
+        return make_snapshot(self->state, c.dir);
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+      }
+    },
+    [self](raft::install_snapshot_cmd& c) -> caf::result<log_index> {
+      try {
+        return install_snapshot(self, c);
+      } catch (const std::exception& e) {
+        note(self->state, std::string("snapshot install failed: ") + e.what());
+        return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+      }
+    },
+    [self](raft::checkpoint_cmd&) -> caf::result<log_index> {
+      auto& st = self->state;
+      try {
+        st.kv->flush();
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+      }
+      st.durable = st.applied.index;
+      return st.durable;
+    },
+    [self](kv_write& w) -> caf::result<kv_write_reply> {
+      auto& st = self->state;
+      kv_write_reply rep;
+      if (auto err = kv::validate(w.req, st.cfg.limits); !err.empty()) {
+        rep.st = gd::status::error(status_code::invalid, err);
+        return rep;
+      }
+      if (!st.raft) {
+        rep.st = gd::status::error(status_code::no_quorum,
+                                   "this monitor is still starting");
+        return rep;
+      }
+      if (st.leader_known && st.leader.leader.id != raft::no_member
+          && !st.leader.is_self) {
+        rep.st = not_leader_status(st);
+        return rep;
+      }
+      bool frees_space = std::holds_alternative<kv::delete_request>(w.req)
+                         || std::holds_alternative<kv::compact_request>(w.req);
+      if (!frees_space
+          && static_cast<double>(st.kv->used_bytes())
+               > st.cfg.space_quota * static_cast<double>(st.kv->map_size())) {
+        rep.st = gd::status::error(
+          status_code::no_space,
+          "the state store is over " + std::to_string(int(st.cfg.space_quota * 100))
+            + "% of its " + std::to_string(st.kv->map_size())
+            + "-byte map; compact the history or raise the map size");
+        return rep;
+      }
+      auto id = ++st.next_id;
+      auto promise = self->make_response_promise<kv_write_reply>();
+      st.writes[id] = {promise, self->clock().now() + w.timeout};
+      self->send(st.raft, raft::propose_cmd{id, proto::encode_write_request(w.req)});
+      return promise;
+    },
+    [self](kv_read& r) -> caf::result<kv_read_reply> {
+      auto& st = self->state;
+      kv_read_reply rep;
+      if (auto err = kv::validate(r.req, st.cfg.limits); !err.empty()) {
+        rep.st = gd::status::error(status_code::invalid, err);
+        return rep;
+      }
+      if (r.serializable) {
+        try {
+          rep.result = st.kv->range(r.req);
+        } catch (const store::store_error& e) {
+          rep.st = gd::status::error(status_code::failed, e.what());
+        }
+        return rep;
+      }
+      if (!st.raft) {
+        rep.st = gd::status::error(status_code::no_quorum,
+                                   "this monitor is still starting");
+        return rep;
+      }
+      auto id = ++st.next_id;
+      auto promise = self->make_response_promise<kv_read_reply>();
+      st.reads[id] = {promise, std::move(r.req),
+                      self->clock().now() + r.timeout};
+      self->send(st.raft, raft::read_index_cmd{id});
+      return promise;
+    },
+    [self](kv_watch& w) -> caf::result<gd::status> {
+      auto& st = self->state;
+      if (!w.sink)
+        return gd::status::error(status_code::invalid, "a watch needs a sink");
+      if (w.range.key.empty())
+        return gd::status::error(status_code::invalid, "key is empty");
+      if (w.start < 0)
+        return gd::status::error(status_code::invalid,
+                                 "start revision must not be negative");
+      auto start = w.start == 0 ? st.applied.revision + 1 : w.start;
+      if (start <= st.applied.compact_revision)
+        return compacted_status(start, st.applied.compact_revision);
+      self->monitor(w.sink);
+      st.watchers.push_back({w.watch_id, w.range, start, w.sink});
+      catch_up(self, st.watchers.back());
+      drop_canceled_watchers(st);
+      auto ok = gd::status::success();
+      ok.message = std::to_string(st.applied.revision);
+      return ok;
+    },
+    [self](kv_unwatch& u) {
+      auto& st = self->state;
+      for (auto& w : st.watchers)
+        if (w.id == u.watch_id && w.sink == u.sink)
+          w.sink = nullptr;
+      drop_canceled_watchers(st);
+    },
+  };
+}
+
+} // namespace
+
+const store::kv_store* inspect_store(const config_actor& h) {
+  if (!h)
+    return nullptr;
+  auto* ptr = caf::actor_cast<caf::abstract_actor*>(h);
+  if (ptr->getf(caf::abstract_actor::is_terminated_flag))
+    return nullptr;
+  auto* impl = dynamic_cast<config_actor_impl::stateful_base<config_state>*>(ptr);
+  return impl ? impl->state.kv.get() : nullptr;
+}
+
+config_actor spawn_config(caf::actor_system& sys, config_actor_config cfg,
+                          std::unique_ptr<store::state_root> root,
+                          std::unique_ptr<store::kv_store> kv) {
+  auto init = std::make_shared<init_bundle>();
+  bool detached = cfg.detached;
+  init->cfg = std::move(cfg);
+  init->root = std::move(root);
+  init->kv = std::move(kv);
+  if (detached)
+    return sys.spawn<caf::detached>(config_main, init);
+  return sys.spawn(config_main, init);
+}
+
+} // namespace gd::config

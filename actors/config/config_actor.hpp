@@ -1,0 +1,121 @@
+#pragma once
+
+// The config storage actor of a monitor: owns the state machine store,
+// applies committed entries, and serves the KV API (put/range/delete/txn/
+// compact and watch) on top of the Raft actor.
+//
+// Writes are proposed to the Raft actor and answered from the apply path,
+// with the revision they produced: when the reply leaves, the write is on a
+// majority's disk. Reads are linearizable by default (ReadIndex: confirmed
+// with a quorum, served once applied that far); serializable reads are served
+// from the local store at once.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/raft/raft_actor.hpp"
+#include "protocol/kv_types.hpp"
+#include "store/kv_store.hpp"
+
+namespace gd::config {
+
+/// A replicated write.
+struct kv_write {
+  kv::write_request req;
+  /// Give up (unknown_outcome) if not committed within this.
+  std::chrono::milliseconds timeout{10000};
+};
+
+struct kv_write_reply {
+  gd::status st;
+  kv::write_result result;
+};
+
+/// A read of a range.
+struct kv_read {
+  kv::range_request req;
+  /// Serve from the local store without confirming leadership (may be stale).
+  bool serializable = false;
+  std::chrono::milliseconds timeout{10000};
+};
+
+struct kv_read_reply {
+  gd::status st;
+  kv::range_result result;
+};
+
+/// Starts a watch: events of revisions >= `start` (0: only future ones) on
+/// keys in `range` go to `sink` as watch_events messages, in revision order,
+/// each revision whole.
+struct kv_watch {
+  std::uint64_t watch_id = 0;
+  kv::key_range range;
+  kv::revision start = 0;
+  caf::actor sink;
+};
+
+/// Stops a watch.
+struct kv_unwatch {
+  std::uint64_t watch_id = 0;
+  caf::actor sink;
+};
+
+/// Sent to a watch's sink.
+struct watch_events {
+  std::uint64_t watch_id = 0;
+  std::vector<kv::event> events;
+  /// The store revision when these were read.
+  kv::revision header_revision = 0;
+  /// The watch ended (its history was compacted away, or the member shut
+  /// down); `reason` says why. No more events follow.
+  bool canceled = false;
+  gd::status reason;
+};
+
+/// The config actor: a state machine for the Raft actor plus the KV API.
+using config_actor = raft::state_machine_actor::extend<
+  caf::reacts_to<raft::raft_actor>,
+  caf::replies_to<kv_write>::with<kv_write_reply>,
+  caf::replies_to<kv_read>::with<kv_read_reply>,
+  caf::replies_to<kv_watch>::with<gd::status>,
+  caf::reacts_to<kv_unwatch>>;
+
+struct config_actor_config {
+  /// Refuse writes (no_space) once the store uses more than this fraction of
+  /// its map; deletes and compactions are still accepted.
+  double space_quota = 0.9;
+  kv::limits limits;
+  /// How often deadlines are checked.
+  std::chrono::milliseconds sweep_interval{100};
+  /// Store options, used when a snapshot install reopens the store.
+  store::kv_store_options store;
+  /// Spawn on its own thread (commits flush). Must be false under
+  /// CAF's test_coordinator.
+  bool detached = true;
+  std::function<void(const std::string&)> on_event;
+};
+
+/// Spawns the config actor over an open store. It owns both from now on.
+/// It serves nothing until it receives its Raft actor handle.
+config_actor spawn_config(caf::actor_system& sys, config_actor_config cfg,
+                          std::unique_ptr<store::state_root> root,
+                          std::unique_ptr<store::kv_store> kv);
+
+/// For tests under CAF's test_coordinator only: the actor's store, or
+/// nullptr once the actor has terminated. Valid until the next step.
+const store::kv_store* inspect_store(const config_actor& h);
+
+} // namespace gd::config
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_write)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_write_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_read)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_read_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_watch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_unwatch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::watch_events)

@@ -1,0 +1,799 @@
+#include "actors/raft/raft_actor.hpp"
+
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include <caf/send.hpp>
+#include <caf/spawn_options.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/raft/snapshot_stream.hpp"
+#include "store/store_error.hpp"
+
+namespace gd::raft {
+
+namespace {
+
+using tick_atom = caf::atom_constant<caf::atom("raft_tick")>;
+using flush_atom = caf::atom_constant<caf::atom("raft_flush")>;
+
+/// The actor's own interface: the public one plus its timers.
+using raft_actor_impl = raft_actor::extend<caf::reacts_to<tick_atom>,
+                                           caf::reacts_to<flush_atom>>;
+
+/// How long the actor waits for the state machine to make a snapshot.
+constexpr auto snapshot_request_timeout = std::chrono::minutes(10);
+
+struct outgoing_transfer {
+  std::uint64_t id = 0;
+  /// Empty until the state machine produced the file.
+  std::optional<snapshot_file> file;
+  std::unique_ptr<snapshot_reader> reader;
+  std::uint64_t last_progress_tick = 0;
+};
+
+struct incoming_transfer {
+  member_id from = no_member;
+  std::uint64_t id = 0;
+  term_t term = 0;
+  snapshot_meta meta;
+  std::unique_ptr<snapshot_writer> writer;
+};
+
+struct pending_proposal {
+  term_t term = 0;
+  std::uint64_t request_id = 0;
+};
+
+struct pending_change {
+  term_t term = 0;
+  caf::typed_response_promise<member_change_result> promise;
+};
+
+struct pending_transfer {
+  member_id target = no_member;
+  caf::typed_response_promise<gd::status> promise;
+};
+
+struct raft_state {
+  raft_actor_config cfg;
+  std::unique_ptr<store::raft_log> log;
+  std::unique_ptr<node> core;
+  transport_actor transport;
+  state_machine_actor sm;
+
+  /// Committed entries through this index were sent to the state machine.
+  log_index handed = 0;
+  /// What the state machine reported.
+  log_index sm_durable = 0;
+  bool checkpoint_pending = false;
+
+  bool flush_pending = false;
+  std::uint64_t ticks = 0;
+
+  std::map<log_index, pending_proposal> proposals;
+  std::map<log_index, pending_change> changes;
+  std::optional<pending_transfer> transfer;
+
+  bool leader_reported = false;
+  member_id reported_leader = no_member;
+  term_t reported_term = 0;
+  log_index reported_config_index = 0;
+  bool config_reported = false;
+
+  std::map<member_id, outgoing_transfer> sending;
+  std::optional<incoming_transfer> receiving;
+  std::uint64_t next_transfer_id = 0;
+
+  static inline const char* name = "raft";
+};
+
+using self_ptr = raft_actor_impl::stateful_pointer<raft_state>;
+
+void note(raft_state& st, const std::string& what) {
+  if (st.cfg.on_event)
+    st.cfg.on_event(st.cfg.name + ": " + what);
+}
+
+leader_hint hint_of(const node& core) {
+  leader_hint h;
+  h.id = core.leader();
+  if (auto m = core.config().find(h.id)) {
+    h.name = m->name;
+    h.address = m->address;
+  }
+  return h;
+}
+
+void schedule_flush(self_ptr self) {
+  auto& st = self->state;
+  if (st.flush_pending)
+    return;
+  st.flush_pending = true;
+  // why: the flush lands behind everything already queued, so all those
+  // proposals and messages share one log sync (group commit).
+  self->send(self, flush_atom::value);
+}
+
+void send_batches(self_ptr self, std::map<member_id, peer_batch>& batches) {
+  auto& st = self->state;
+  for (auto& [to, b] : batches) {
+    if (b.empty())
+      continue;
+    b.from = st.core->id();
+    b.to = to;
+    if (st.transport)
+      self->send(st.transport, std::move(b));
+  }
+  batches.clear();
+}
+
+void send_to_peer(self_ptr self, member_id to, peer_batch b) {
+  std::map<member_id, peer_batch> one;
+  one.emplace(to, std::move(b));
+  send_batches(self, one);
+}
+
+// -- snapshots: sending ---------------------------------------------------------
+
+void drop_outgoing(self_ptr self, member_id peer, bool report_failure,
+                   const std::string& why) {
+  auto& st = self->state;
+  auto it = st.sending.find(peer);
+  if (it == st.sending.end())
+    return;
+  if (it->second.file)
+    std::remove(it->second.file->path.c_str());
+  st.sending.erase(it);
+  if (report_failure) {
+    note(st, "snapshot to " + std::to_string(peer) + " failed: " + why);
+    st.core->report_snapshot(peer, false);
+    schedule_flush(self);
+  }
+}
+
+void send_next_chunk(self_ptr self, member_id peer, std::uint64_t offset) {
+  auto& st = self->state;
+  auto it = st.sending.find(peer);
+  if (it == st.sending.end() || !it->second.file)
+    return;
+  auto& t = it->second;
+  snapshot_chunk c;
+  c.from = st.core->id();
+  c.to = peer;
+  c.term = st.core->term();
+  c.transfer_id = t.id;
+  c.meta = t.file->meta;
+  c.offset = offset;
+  c.total_size = t.file->size;
+  c.checksum = t.file->checksum;
+  try {
+    c.data = t.reader->read(offset, st.cfg.snapshot_chunk_bytes);
+  } catch (const std::exception& e) {
+    drop_outgoing(self, peer, true, e.what());
+    return;
+  }
+  c.last = offset + c.data.size() >= t.file->size;
+  t.last_progress_tick = st.ticks;
+  peer_batch b;
+  b.chunks.push_back(std::move(c));
+  send_to_peer(self, peer, std::move(b));
+}
+
+void start_snapshot_send(self_ptr self, member_id peer) {
+  auto& st = self->state;
+  if (st.sending.count(peer) > 0)
+    return; // one transfer per peer; the core waits for its report
+  auto id = ++st.next_transfer_id;
+  auto& t = st.sending[peer];
+  t.id = id;
+  t.last_progress_tick = st.ticks;
+  auto dir = st.cfg.snapshot_dir + "/send-" + std::to_string(peer) + "-"
+             + std::to_string(id);
+  note(st, "streaming a snapshot to " + std::to_string(peer));
+  self->request(st.sm, snapshot_request_timeout, make_snapshot_cmd{dir})
+    .then(
+      [self, peer, id](snapshot_file& f) {
+        auto& st = self->state;
+        auto it = st.sending.find(peer);
+        if (it == st.sending.end() || it->second.id != id
+            || st.core->current_role() != role::leader) {
+          std::remove(f.path.c_str());
+          return;
+        }
+        try {
+          it->second.reader = std::make_unique<snapshot_reader>(f.path);
+        } catch (const std::exception& e) {
+          drop_outgoing(self, peer, true, e.what());
+          return;
+        }
+        it->second.file = std::move(f);
+        send_next_chunk(self, peer, 0);
+      },
+      [self, peer, id](caf::error& err) {
+        auto& st = self->state;
+        auto it = st.sending.find(peer);
+        if (it != st.sending.end() && it->second.id == id)
+          drop_outgoing(self, peer, true,
+                        "the state machine could not make a snapshot: "
+                          + self->system().render(err));
+      });
+}
+
+void handle_ack(self_ptr self, const snapshot_ack& a) {
+  auto& st = self->state;
+  auto it = st.sending.find(a.from);
+  if (it == st.sending.end() || it->second.id != a.transfer_id
+      || !it->second.file)
+    return;
+  if (a.failed) {
+    drop_outgoing(self, a.from, true, "the follower gave up: " + a.error);
+  } else if (a.done) {
+    note(st, "snapshot to " + std::to_string(a.from) + " delivered");
+    drop_outgoing(self, a.from, false, {});
+    st.core->report_snapshot(a.from, true);
+    schedule_flush(self);
+  } else {
+    send_next_chunk(self, a.from, a.next_offset);
+  }
+}
+
+// -- snapshots: receiving ---------------------------------------------------------
+
+void ack_chunk(self_ptr self, const snapshot_chunk& c, std::uint64_t next,
+               bool done, const std::string& error) {
+  auto& st = self->state;
+  snapshot_ack a;
+  a.from = st.core->id();
+  a.to = c.from;
+  a.term = st.core->term();
+  a.transfer_id = c.transfer_id;
+  a.next_offset = next;
+  a.done = done;
+  a.failed = !error.empty();
+  a.error = error;
+  peer_batch b;
+  b.acks.push_back(std::move(a));
+  send_to_peer(self, c.from, std::move(b));
+}
+
+void handle_chunk(self_ptr self, const snapshot_chunk& c) {
+  auto& st = self->state;
+  if (c.term < st.core->term()) {
+    ack_chunk(self, c, 0, false, "stale term");
+    return;
+  }
+  auto& r = st.receiving;
+  if (!r || r->from != c.from || r->id != c.transfer_id) {
+    if (c.offset != 0) {
+      ack_chunk(self, c, 0, false, {}); // restart the stream from 0
+      return;
+    }
+    if (r)
+      std::remove(r->writer->path().c_str());
+    r.emplace();
+    r->from = c.from;
+    r->id = c.transfer_id;
+    r->term = c.term;
+    r->meta = c.meta;
+    auto path = st.cfg.snapshot_dir + "/recv-" + std::to_string(c.from) + "-"
+                + std::to_string(c.transfer_id) + ".mdb";
+    try {
+      r->writer = std::make_unique<snapshot_writer>(path, c.total_size,
+                                                    c.checksum);
+    } catch (const std::exception& e) {
+      r.reset();
+      ack_chunk(self, c, 0, false, e.what());
+      return;
+    }
+  }
+  try {
+    if (!r->writer->write(c.offset, c.data)) {
+      ack_chunk(self, c, r->writer->next_offset(), false, {});
+      return;
+    }
+  } catch (const std::exception& e) {
+    std::remove(r->writer->path().c_str());
+    r.reset();
+    ack_chunk(self, c, 0, false, e.what());
+    return;
+  }
+  if (!c.last) {
+    ack_chunk(self, c, r->writer->next_offset(), false, {});
+    return;
+  }
+  auto path = r->writer->path();
+  std::string error;
+  try {
+    error = r->writer->finish();
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  auto meta = r->meta;
+  auto term = r->term;
+  r.reset();
+  if (!error.empty()) {
+    std::remove(path.c_str());
+    note(st, "snapshot from " + std::to_string(c.from) + " rejected: " + error);
+    ack_chunk(self, c, 0, false, error);
+    return;
+  }
+  message m;
+  m.type = message_type::install_snapshot;
+  m.from = c.from;
+  m.to = st.core->id();
+  m.term = term;
+  m.snapshot = meta;
+  if (!st.core->would_install(term, meta)) {
+    std::remove(path.c_str());
+    st.core->step(m); // answers with our commit index
+    ack_chunk(self, c, c.total_size, true, {});
+    schedule_flush(self);
+    return;
+  }
+  note(st, "installing snapshot " + std::to_string(meta.index) + " from "
+             + std::to_string(c.from));
+  // why: await, not then: nothing else may touch the core between the
+  // state machine's install and the log reset that must follow it.
+  self->request(st.sm, snapshot_request_timeout, install_snapshot_cmd{path, meta})
+    .await(
+      [self, m, c](log_index) {
+        self->state.core->step(m);
+        ack_chunk(self, c, c.total_size, true, {});
+        schedule_flush(self);
+      },
+      [self, c, path](caf::error& err) {
+        std::remove(path.c_str());
+        auto why = "the state machine could not install it: "
+                   + self->system().render(err);
+        note(self->state, "snapshot from " + std::to_string(c.from)
+                            + " failed: " + why);
+        ack_chunk(self, c, 0, false, why);
+      });
+}
+
+// -- the ready loop -------------------------------------------------------------
+
+void hand_committed(self_ptr self, log_index commit) {
+  auto& st = self->state;
+  while (st.handed < commit) {
+    apply_batch b;
+    auto hi = std::min(commit, st.handed + st.cfg.max_apply_batch);
+    for (auto i = st.handed + 1; i <= hi; ++i) {
+      const auto& e = st.log->at(i);
+      if (auto p = st.proposals.find(i); p != st.proposals.end()) {
+        b.proposals.push_back({p->second.request_id, i,
+                               p->second.term == e.term ? fate::applied
+                                                        : fate::dropped});
+        st.proposals.erase(p);
+      }
+      if (auto c = st.changes.find(i); c != st.changes.end()) {
+        member_change_result res;
+        res.index = i;
+        if (c->second.term == e.term) {
+          res.config = st.core->config_at(i);
+        } else {
+          res.st = gd::status::error(status_code::not_leader,
+                                     "leadership changed before the change "
+                                     "committed; nothing changed");
+          res.st.leader = hint_of(*st.core);
+        }
+        c->second.promise.deliver(std::move(res));
+        st.changes.erase(c);
+      }
+      b.entries.push_back(e);
+    }
+    st.handed = hi;
+    self->send(st.sm, std::move(b));
+  }
+}
+
+/// Proposals whose index a snapshot replaced can no longer be judged.
+void settle_restored(self_ptr self, log_index restored) {
+  auto& st = self->state;
+  apply_batch b;
+  for (auto it = st.proposals.begin();
+       it != st.proposals.end() && it->first <= restored;) {
+    b.proposals.push_back({it->second.request_id, it->first, fate::unknown});
+    it = st.proposals.erase(it);
+  }
+  for (auto it = st.changes.begin();
+       it != st.changes.end() && it->first <= restored;) {
+    member_change_result res;
+    res.st = gd::status::error(status_code::unknown_outcome,
+                               "a snapshot replaced the log before the change "
+                               "could be confirmed");
+    it->second.promise.deliver(std::move(res));
+    it = st.changes.erase(it);
+  }
+  if (!b.proposals.empty())
+    self->send(st.sm, std::move(b));
+  st.handed = restored;
+}
+
+void report_changes(self_ptr self) {
+  auto& st = self->state;
+  auto& core = *st.core;
+  if (!st.leader_reported || st.reported_leader != core.leader()
+      || st.reported_term != core.term()) {
+    bool leader_changed = !st.leader_reported
+                          || st.reported_leader != core.leader();
+    st.leader_reported = true;
+    st.reported_leader = core.leader();
+    st.reported_term = core.term();
+    leader_update u;
+    u.leader = hint_of(core);
+    u.term = core.term();
+    u.is_self = core.current_role() == role::leader;
+    self->send(st.sm, std::move(u));
+    if (leader_changed)
+      note(st, "term " + std::to_string(core.term()) + ": leader is "
+                 + (core.leader() == no_member ? std::string("unknown")
+                                               : hint_of(core).name));
+    if (core.current_role() != role::leader && !st.sending.empty()) {
+      std::vector<member_id> peers;
+      for (auto& [p, t] : st.sending)
+        peers.push_back(p);
+      for (auto p : peers)
+        drop_outgoing(self, p, false, {});
+    }
+  }
+  if (!st.config_reported || st.reported_config_index != core.config_index()) {
+    st.config_reported = true;
+    st.reported_config_index = core.config_index();
+    peer_directory d;
+    d.self = core.id();
+    d.members = core.config().voters;
+    for (const auto& m : core.config().learners)
+      d.members.push_back(m);
+    if (st.transport)
+      self->send(st.transport, std::move(d));
+  }
+  if (st.transfer) {
+    if (core.current_role() != role::leader) {
+      auto s = gd::status::success();
+      s.leader = hint_of(core);
+      st.transfer->promise.deliver(std::move(s));
+      st.transfer.reset();
+    } else if (core.transfer_target() == no_member) {
+      st.transfer->promise.deliver(gd::status::error(
+        status_code::timeout, "the target did not take over within an "
+                              "election timeout; this monitor still leads"));
+      st.transfer.reset();
+    }
+  }
+}
+
+void fatal(self_ptr self, const std::string& what) {
+  note(self->state, "fatal: " + what);
+  self->quit(caf::make_error(caf::sec::runtime_error, what));
+}
+
+void process_ready(self_ptr self) {
+  auto& st = self->state;
+  while (st.core->has_ready()) {
+    auto r = st.core->take_ready();
+    std::map<member_id, peer_batch> early;
+    std::map<member_id, peer_batch> late;
+    for (auto& m : r.messages) {
+      if (m.type == message_type::install_snapshot) {
+        start_snapshot_send(self, m.to);
+        continue;
+      }
+      auto to = m.to;
+      (may_send_before_sync(m) ? early : late)[to].messages.push_back(
+        std::move(m));
+    }
+    send_batches(self, early);
+    if (r.must_sync) {
+      try {
+        st.log->sync();
+      } catch (const store::store_error& e) {
+        // why: without a durable log this member must not vote or
+        // acknowledge anything again; stop it and let the operator see why.
+        fatal(self, std::string("cannot persist the raft log: ") + e.what());
+        return;
+      }
+      st.core->synced();
+    }
+    send_batches(self, late);
+    if (r.restored)
+      settle_restored(self, r.restored->index);
+    hand_committed(self, r.commit_index);
+    if (!r.reads.empty() || !r.failed_reads.empty())
+      self->send(st.sm, reads_ready{std::move(r.reads),
+                                    std::move(r.failed_reads)});
+  }
+  report_changes(self);
+}
+
+// -- periodic work --------------------------------------------------------------
+
+void maybe_compact(self_ptr self) {
+  auto& st = self->state;
+  auto& log = *st.log;
+  auto held = log.last_index() - log.snapshot().index;
+  if (held <= st.cfg.compact_min_entries + st.cfg.compact_keep_entries)
+    return;
+  auto limit = std::min(st.sm_durable, st.core->commit_index());
+  if (limit > st.cfg.compact_keep_entries) {
+    auto target = limit - st.cfg.compact_keep_entries;
+    if (target > log.snapshot().index) {
+      st.core->compact(target);
+      note(st, "compacted the log through " + std::to_string(target));
+      schedule_flush(self);
+      return;
+    }
+  }
+  if (!st.checkpoint_pending) {
+    // why: the state machine must be on disk through an index before the
+    // log may forget the entries that rebuild it.
+    st.checkpoint_pending = true;
+    self->request(st.sm, std::chrono::minutes(1), checkpoint_cmd{st.ticks})
+      .then(
+        [self](log_index durable) {
+          self->state.checkpoint_pending = false;
+          self->state.sm_durable = std::max(self->state.sm_durable, durable);
+        },
+        [self](caf::error&) { self->state.checkpoint_pending = false; });
+  }
+}
+
+void on_tick(self_ptr self) {
+  auto& st = self->state;
+  ++st.ticks;
+  st.core->tick();
+  std::vector<member_id> stalled;
+  for (auto& [peer, t] : st.sending)
+    if (st.ticks - t.last_progress_tick
+        > static_cast<std::uint64_t>(st.cfg.snapshot_timeout_ticks))
+      stalled.push_back(peer);
+  for (auto p : stalled)
+    drop_outgoing(self, p, true, "no progress for "
+                                   + std::to_string(st.cfg.snapshot_timeout_ticks)
+                                   + " ticks");
+  if (st.ticks % 10 == 0)
+    maybe_compact(self);
+  self->delayed_send(self, st.cfg.tick_interval, tick_atom::value);
+  schedule_flush(self);
+}
+
+std::optional<member_id> find_member(const configuration& c, const member& m) {
+  if (m.id != no_member && c.contains(m.id))
+    return m.id;
+  for (const auto* list : {&c.voters, &c.learners})
+    for (const auto& x : *list)
+      if (!m.name.empty() && x.name == m.name)
+        return x.id;
+  return std::nullopt;
+}
+
+gd::status from_propose(const propose_outcome& o, const node& core) {
+  status_code code = status_code::failed;
+  switch (o.error) {
+    case propose_errc::not_leader:
+      code = o.leader_hint == no_member ? status_code::no_quorum
+                                        : status_code::not_leader;
+      break;
+    case propose_errc::transferring:
+    case propose_errc::busy:
+    case propose_errc::not_ready:
+    case propose_errc::change_in_progress:
+      code = status_code::busy;
+      break;
+    case propose_errc::no_quorum:
+      code = status_code::no_quorum;
+      break;
+    case propose_errc::invalid:
+      code = status_code::invalid;
+      break;
+  }
+  auto msg = o.message;
+  if (code == status_code::no_quorum && o.error == propose_errc::not_leader)
+    msg = "no leader: the monitor cluster has no quorum right now (an "
+          "election may be in progress)";
+  auto s = gd::status::error(code, msg);
+  s.leader = hint_of(core);
+  return s;
+}
+
+struct init_bundle {
+  raft_actor_config cfg;
+  std::unique_ptr<store::raft_log> log;
+  std::unique_ptr<node> core;
+  log_index applied = 0;
+  transport_actor transport;
+  state_machine_actor sm;
+};
+
+raft_actor_impl::behavior_type raft_main(self_ptr self,
+                                         std::shared_ptr<init_bundle> init) {
+  auto& st = self->state;
+  st.cfg = std::move(init->cfg);
+  st.log = std::move(init->log);
+  st.core = std::move(init->core);
+  st.transport = init->transport;
+  st.sm = init->sm;
+  st.handed = init->applied;
+  st.sm_durable = init->applied;
+  self->delayed_send(self, st.cfg.tick_interval, tick_atom::value);
+  report_changes(self);
+  return {
+    [self](tick_atom) { on_tick(self); },
+    [self](flush_atom) {
+      self->state.flush_pending = false;
+      process_ready(self);
+    },
+    [self](peer_batch& b) {
+      auto& st = self->state;
+      if (b.to != st.core->id())
+        return;
+      for (const auto& m : b.messages) {
+        try {
+          st.core->step(m);
+        } catch (const std::exception& e) {
+          note(st, "dropped a malformed message from "
+                     + std::to_string(m.from) + ": " + e.what());
+        }
+      }
+      for (const auto& c : b.chunks)
+        handle_chunk(self, c);
+      for (const auto& a : b.acks)
+        handle_ack(self, a);
+      schedule_flush(self);
+    },
+    [self](propose_cmd& p) {
+      auto& st = self->state;
+      auto out = st.core->propose(std::move(p.data));
+      if (!out.ok) {
+        self->send(st.sm, propose_failed{p.request_id,
+                                         from_propose(out, *st.core)});
+        return;
+      }
+      st.proposals[out.index] = {out.term, p.request_id};
+      schedule_flush(self);
+    },
+    [self](read_index_cmd& r) {
+      self->state.core->read_index(r.request_id);
+      schedule_flush(self);
+    },
+    [self](applied_report& r) {
+      auto& st = self->state;
+      st.sm_durable = std::max(st.sm_durable, r.durable);
+    },
+    [self](member_change& c) -> caf::result<member_change_result> {
+      auto& st = self->state;
+      propose_outcome out;
+      if (c.kind == member_change::op::add) {
+        if (c.m.id == no_member && !c.m.name.empty())
+          c.m.id = member_id_of(c.m.name);
+        out = st.core->propose_add_member(c.m);
+      } else {
+        auto id = find_member(st.core->config(), c.m);
+        if (!id) {
+          member_change_result res;
+          res.st = gd::status::error(
+            status_code::not_found,
+            "monitor '" + (c.m.name.empty() ? std::to_string(c.m.id) : c.m.name)
+              + "' is not a member");
+          return res;
+        }
+        out = st.core->propose_remove_member(*id);
+      }
+      if (!out.ok) {
+        member_change_result res;
+        res.st = from_propose(out, *st.core);
+        return res;
+      }
+      auto promise = self->make_response_promise<member_change_result>();
+      st.changes[out.index] = {out.term, promise};
+      schedule_flush(self);
+      return promise;
+    },
+    [self](transfer_cmd& t) -> caf::result<gd::status> {
+      auto& st = self->state;
+      if (st.transfer)
+        return gd::status::error(status_code::busy,
+                                 "a leadership transfer is in progress");
+      auto err = st.core->transfer_leadership(t.target);
+      if (!err.empty()) {
+        auto s = gd::status::error(st.core->current_role() == role::leader
+                                     ? status_code::invalid
+                                     : status_code::not_leader,
+                                   err);
+        s.leader = hint_of(*st.core);
+        return s;
+      }
+      if (t.target == st.core->id())
+        return gd::status::success();
+      auto promise = self->make_response_promise<gd::status>();
+      st.transfer = pending_transfer{t.target, promise};
+      schedule_flush(self);
+      return promise;
+    },
+    [self](status_query&) -> raft_status {
+      auto& st = self->state;
+      raft_status s;
+      s.id = st.core->id();
+      s.name = st.cfg.name;
+      s.current_role = st.core->current_role();
+      s.term = st.core->term();
+      s.leader = hint_of(*st.core);
+      s.commit = st.core->commit_index();
+      s.applied = st.handed;
+      s.last_index = st.log->last_index();
+      s.snapshot_index = st.log->snapshot().index;
+      s.config = st.core->config();
+      s.peers = st.core->peers();
+      return s;
+    },
+  };
+}
+
+} // namespace
+
+namespace {
+
+raft_state* state_of(const raft_actor& h) {
+  if (!h)
+    return nullptr;
+  auto* ptr = caf::actor_cast<caf::abstract_actor*>(h);
+  if (ptr->getf(caf::abstract_actor::is_terminated_flag))
+    return nullptr;
+  auto* impl = dynamic_cast<raft_actor_impl::stateful_base<raft_state>*>(ptr);
+  return impl ? &impl->state : nullptr;
+}
+
+} // namespace
+
+const node* inspect_core(const raft_actor& h) {
+  auto* st = state_of(h);
+  return st ? st->core.get() : nullptr;
+}
+
+const store::raft_log* inspect_log(const raft_actor& h) {
+  auto* st = state_of(h);
+  return st ? st->log.get() : nullptr;
+}
+
+raft_actor spawn_raft(caf::actor_system& sys, raft_actor_config cfg,
+                      std::unique_ptr<store::raft_log> log,
+                      const store::applied_state& applied,
+                      const configuration& applied_config,
+                      transport_actor transport, state_machine_actor sm) {
+  if (applied.index > log->last_index()) {
+    // why: a snapshot was installed into the state machine but the crash
+    // came before the log was reset to it; finish that now.
+    snapshot_meta meta;
+    meta.index = applied.index;
+    meta.term = applied.term;
+    meta.config = applied_config;
+    log->reset(meta);
+    log->sync();
+  } else if (applied.index < log->snapshot().index) {
+    throw store::store_error(
+      store::store_errc::corrupt,
+      "the state machine has applied entries through "
+        + std::to_string(applied.index)
+        + " but the raft log was compacted through "
+        + std::to_string(log->snapshot().index)
+        + ": the state store was lost or replaced; refusing to start. "
+          "Remove this monitor and add it back so it copies the state "
+          "from its peers.");
+  }
+  auto init = std::make_shared<init_bundle>();
+  init->core = std::make_unique<node>(cfg.node, *log);
+  init->cfg = std::move(cfg);
+  init->log = std::move(log);
+  init->applied = applied.index;
+  init->transport = std::move(transport);
+  init->sm = std::move(sm);
+  if (init->cfg.detached)
+    return sys.spawn<caf::detached>(raft_main, init);
+  return sys.spawn(raft_main, init);
+}
+
+} // namespace gd::raft

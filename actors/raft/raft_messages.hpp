@@ -1,0 +1,212 @@
+#pragma once
+
+// Messages between the Raft actor and its neighbours: the transport (peer
+// traffic), the state machine (commands, committed entries, snapshots) and
+// administrators (membership, leadership, status). Plain structs; the CAF
+// interfaces that carry them are in raft_actor.hpp.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/raft/node.hpp"
+#include "actors/status.hpp"
+#include "protocol/raft_types.hpp"
+
+namespace gd::raft {
+
+// -- peer traffic -------------------------------------------------------------
+
+/// One piece of a state machine snapshot that a leader streams to a follower
+/// whose entries were compacted. Stop-and-wait: the next chunk goes after the
+/// ack of this one.
+struct snapshot_chunk {
+  member_id from = no_member;
+  member_id to = no_member;
+  /// The sender's term when it sent the chunk.
+  term_t term = 0;
+  /// Unique per transfer from one sender.
+  std::uint64_t transfer_id = 0;
+  /// What the complete snapshot holds.
+  snapshot_meta meta;
+  /// Byte offset of `data` in the snapshot file.
+  std::uint64_t offset = 0;
+  /// Size of the whole file, in bytes.
+  std::uint64_t total_size = 0;
+  /// XXH3-64 of the whole file.
+  std::uint64_t checksum = 0;
+  std::string data;
+  /// True for the chunk that ends at total_size.
+  bool last = false;
+};
+
+/// A follower's answer to a snapshot_chunk.
+struct snapshot_ack {
+  member_id from = no_member;
+  member_id to = no_member;
+  term_t term = 0;
+  std::uint64_t transfer_id = 0;
+  /// Bytes received in order so far: the next chunk starts here.
+  std::uint64_t next_offset = 0;
+  /// The snapshot was received whole and handled.
+  bool done = false;
+  /// The follower gave up on this transfer (`error` says why).
+  bool failed = false;
+  std::string error;
+};
+
+/// Everything one member sends another in one go.
+struct peer_batch {
+  member_id from = no_member;
+  member_id to = no_member;
+  std::vector<message> messages;
+  std::vector<snapshot_chunk> chunks;
+  std::vector<snapshot_ack> acks;
+
+  bool empty() const {
+    return messages.empty() && chunks.empty() && acks.empty();
+  }
+};
+
+/// Tells the transport where the members are (sent when the configuration
+/// changes).
+struct peer_directory {
+  member_id self = no_member;
+  std::vector<member> members;
+};
+
+// -- Raft actor <-> state machine -----------------------------------------------
+
+/// Asks the leader to append a command. Answered by propose_failed at once,
+/// or by a proposal_result in the apply_batch of its index.
+struct propose_cmd {
+  std::uint64_t request_id = 0;
+  std::string data;
+};
+
+struct propose_failed {
+  std::uint64_t request_id = 0;
+  gd::status st;
+};
+
+/// Asks for a linearizable read index (answered in a reads_ready).
+struct read_index_cmd {
+  std::uint64_t request_id = 0;
+};
+
+/// What became of a proposal.
+enum class fate : std::uint8_t {
+  /// Committed at `index`: the state machine applies it in this batch.
+  applied = 1,
+  /// Another entry committed at its index: it will never apply.
+  dropped = 2,
+  /// Its index was replaced by a snapshot: it may or may not have applied.
+  unknown = 3,
+};
+
+struct proposal_result {
+  std::uint64_t request_id = 0;
+  log_index index = 0;
+  raft::fate outcome = raft::fate::applied;
+};
+
+/// Committed entries, in index order, to apply, and the proposals they
+/// settle. Entries at or below the state machine's applied index are
+/// skipped by it (they were applied before a restart).
+struct apply_batch {
+  std::vector<entry> entries;
+  std::vector<proposal_result> proposals;
+};
+
+/// Read indexes confirmed (read_state::context is the request id) or failed.
+struct reads_ready {
+  std::vector<read_state> reads;
+  std::vector<std::uint64_t> failed;
+};
+
+/// Who leads now, as this member knows it (sent on every change).
+struct leader_update {
+  leader_hint leader;
+  term_t term = 0;
+  /// This member is the leader.
+  bool is_self = false;
+};
+
+/// Asks the state machine for a consistent copy of its store in `dir`
+/// (which the state machine creates).
+struct make_snapshot_cmd {
+  std::string dir;
+};
+
+/// A snapshot file ready to stream.
+struct snapshot_file {
+  std::string path;
+  snapshot_meta meta;
+  std::uint64_t size = 0;
+  std::uint64_t checksum = 0;
+};
+
+/// Asks the state machine to replace its store by the snapshot at `path`
+/// (moved, not copied). Answered with the applied index it now holds.
+struct install_snapshot_cmd {
+  std::string path;
+  snapshot_meta meta;
+};
+
+/// The state machine's progress: entries through `applied` are applied,
+/// through `durable` also flushed to disk (the log may be compacted there).
+struct applied_report {
+  log_index applied = 0;
+  log_index durable = 0;
+};
+
+/// Asks the state machine to flush; answered with its durable index.
+struct checkpoint_cmd {
+  std::uint64_t seq = 0;
+};
+
+// -- administration -----------------------------------------------------------
+
+/// Adds a monitor (as a learner, promoted once caught up) or removes one.
+/// Answered once the change commits.
+struct member_change {
+  enum class op : std::uint8_t { add = 1, remove = 2 };
+  op kind = op::add;
+  /// For add: the new member. For remove: only `id` (or `name`) matters.
+  member m;
+};
+
+struct member_change_result {
+  gd::status st;
+  /// Where the configuration entry was committed (if ok).
+  log_index index = 0;
+  configuration config;
+};
+
+/// Hands leadership to `target`. Answered once it leads, or with an error.
+struct transfer_cmd {
+  member_id target = no_member;
+};
+
+struct status_query {
+  std::uint64_t seq = 0;
+};
+
+/// One member's view of the ensemble.
+struct raft_status {
+  member_id id = no_member;
+  std::string name;
+  raft::role current_role = raft::role::follower;
+  term_t term = 0;
+  leader_hint leader;
+  log_index commit = 0;
+  log_index applied = 0;
+  log_index last_index = 0;
+  /// Entries through this index were compacted away.
+  log_index snapshot_index = 0;
+  configuration config;
+  /// Leader only: the others' replication progress.
+  std::vector<peer_status> peers;
+};
+
+} // namespace gd::raft

@@ -1,0 +1,52 @@
+#pragma once
+
+// The simulated network: a transport actor that delivers peer batches between
+// Raft actors under test_coordinator, and drops, duplicates, delays (hence
+// reorders) and partitions them, all from one seed.
+
+#include <cstdint>
+#include <map>
+#include <set>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/raft/raft_actor.hpp"
+#include "test/sim/sim_random.hpp"
+
+namespace gd::sim {
+
+struct net_faults {
+  /// Probability that a message (or chunk, or ack) is lost.
+  double drop = 0;
+  /// Probability that a batch is delivered twice.
+  double duplicate = 0;
+  /// Delivery delay, uniform in [min_delay_ms, max_delay_ms].
+  int min_delay_ms = 1;
+  int max_delay_ms = 5;
+};
+
+struct net_state {
+  net_faults faults;
+  sim_random rng{1};
+  /// Where each member is now (its current incarnation); absent = down.
+  std::map<raft::member_id, raft::raft_actor> nodes;
+  /// Partition: members talk only within the same group (absent = 0).
+  std::map<raft::member_id, int> group;
+  /// Hash of everything delivered, in order (the run's trace).
+  std::uint64_t trace = 0xcbf29ce484222325ULL;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+
+  static inline const char* name = "sim_net";
+};
+
+raft::transport_actor spawn_sim_net(caf::actor_system& sys, net_faults faults,
+                                    std::uint64_t seed);
+
+/// The network's state, for the harness (test_coordinator only).
+net_state& state_of(const raft::transport_actor& net);
+
+/// Folds `x` into a trace hash (FNV-1a over its bytes).
+void mix(std::uint64_t& trace, std::uint64_t x);
+
+} // namespace gd::sim
