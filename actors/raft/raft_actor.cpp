@@ -489,6 +489,11 @@ void process_ready(self_ptr self) {
     }
     send_batches(self, early);
     if (r.must_sync) {
+      if (st.cfg.crash_before_sync && st.cfg.crash_before_sync()) {
+        self->quit(caf::make_error(caf::sec::runtime_error,
+                                   std::string("simulated crash before sync")));
+        return;
+      }
       try {
         st.log->sync();
       } catch (const store::store_error& e) {

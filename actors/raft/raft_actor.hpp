@@ -70,6 +70,10 @@ struct raft_actor_config {
   bool detached = true;
   /// Receives diagnostics (elections, snapshots, dropped input).
   std::function<void(const std::string&)> on_event;
+  /// Test hook (simulation only): asked before each log sync; if it returns
+  /// true the actor stops right there, as if the process died after sending
+  /// the early messages but before anything reached the disk.
+  std::function<bool()> crash_before_sync;
 };
 
 /// Reconciles `log` with the state machine's position and spawns the member.

@@ -353,6 +353,8 @@ struct sim_node {
   /// Not part of the ensemble (never added, or removed): left alone.
   bool retired = false;
   int incarnation = 0;
+  /// Its raft actor stopped at a simulated crash point.
+  bool crashed_itself = false;
   caf::actor_clock::time_point restart_at;
   log_index last_commit = 0;
   log_index checked_commit = 0;
@@ -402,6 +404,8 @@ private:
   bool partitioned_ = false;
   caf::actor_clock::time_point next_crash_;
   int membership_phase_ = 0;
+  /// A member became candidate during the last step.
+  bool election_started_ = false;
   caf::actor_clock::time_point next_membership_;
 };
 
@@ -540,6 +544,16 @@ void sim_cluster::start(std::size_t i) {
   rcfg.compact_min_entries = 60;
   rcfg.compact_keep_entries = 20;
   rcfg.detached = false;
+  if (opts_.mix.crash_every_ms > 0) {
+    // A power cut between sending and syncing, now and then.
+    auto* node = &n;
+    rcfg.crash_before_sync = [this, node] {
+      if (!rng_.chance(0.001))
+        return false;
+      node->crashed_itself = true;
+      return true;
+    };
+  }
   rcfg.on_event = [this](const std::string& e) {
     if (std::getenv("GD_SIM_DEBUG"))
       std::cerr << e << "\n";
@@ -587,8 +601,17 @@ void sim_cluster::maybe_fault() {
   if (!partitioned_ && t >= next_partition_) {
     auto& g = state_of(net_).group;
     g.clear();
-    for (const auto& n : nodes_)
-      g[n.id] = static_cast<int>(rng_.below(2));
+    auto leader = find_leader();
+    if (leader && rng_.chance(0.5)) {
+      // why: isolating the leader is what forces elections and stale
+      // leaders; random splits often leave it with a majority.
+      for (const auto& n : nodes_)
+        g[n.id] = 0;
+      g[nodes_[*leader].id] = 1;
+    } else {
+      for (const auto& n : nodes_)
+        g[n.id] = static_cast<int>(rng_.below(2));
+    }
     partitioned_ = true;
     ++result_.partitions;
     heal_at_ = t + std::chrono::milliseconds(
@@ -604,12 +627,31 @@ void sim_cluster::maybe_fault() {
         start(i);
     }
   }
+  if (election_started_ && opts_.mix.crash_every_ms > 0
+      && rng_.chance(0.3)) {
+    // why: crash a voter in the middle of an election and bring it back
+    // fast, so it can answer again in the same term: that is where a vote
+    // that was not persisted would be granted twice.
+    std::vector<std::size_t> up;
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      if (nodes_[i].up && !nodes_[i].retired)
+        up.push_back(i);
+    if (up.size() > 1) {
+      auto i = up[rng_.below(up.size())];
+      crash(i);
+      nodes_[i].restart_at = t + std::chrono::milliseconds(rng_.between(1, 60));
+    }
+  }
+  election_started_ = false;
   if (t >= next_crash_) {
     std::vector<std::size_t> candidates;
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       if (nodes_[i].up)
         candidates.push_back(i);
-    if (!candidates.empty())
+    auto leader = find_leader();
+    if (leader && rng_.chance(0.5))
+      crash(*leader); // why: leader failover is where Raft bugs live
+    else if (!candidates.empty())
       crash(candidates[rng_.below(candidates.size())]);
     auto every = opts_.mix.crash_every_ms;
     next_crash_ = t + std::chrono::milliseconds(
@@ -717,6 +759,12 @@ void sim_cluster::check_step() {
     auto& n = nodes_[i];
     if (!n.up)
       continue;
+    if (n.crashed_itself) {
+      // The raft actor died at a crash point: finish the crash.
+      n.crashed_itself = false;
+      crash(i);
+      continue;
+    }
     if (terminated(n.raft) || terminated(n.cfg)) {
       fail(n.name + " stopped unexpectedly");
       n.up = false;
@@ -752,6 +800,9 @@ void sim_cluster::check_step() {
         }
       }
     }
+    if (core->current_role() == raft::role::candidate
+        && (n.last_role != raft::role::candidate || n.last_term != core->term()))
+      election_started_ = true;
     n.last_role = core->current_role();
     n.last_term = core->term();
     // Commit index monotonic within an incarnation.

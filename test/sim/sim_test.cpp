@@ -7,7 +7,7 @@
 
 #include "test/sim/sim_cluster.hpp"
 
-// Seeds: GD_SIM_SEEDS per mix (default 40; `./dev test --seeds N` sets it),
+// Seeds: GD_SIM_SEEDS per mix (default 100; `./dev test --seeds N` sets it),
 // starting at GD_SIM_SEED_BASE (default 1). GD_SIM_SEED=N runs that one seed
 // only, to replay a failure:
 //   GD_SIM_SEED=17 build/test/sim/sim_test --run_test=mix_churn
@@ -35,7 +35,7 @@ void run_mix(const std::string& name) {
   auto mix = mix_named(name);
   auto one = env_number("GD_SIM_SEED", 0);
   auto base = one ? one : env_number("GD_SIM_SEED_BASE", 1);
-  auto count = one ? 1 : env_number("GD_SIM_SEEDS", 40);
+  auto count = one ? 1 : env_number("GD_SIM_SEEDS", 100);
   std::size_t failed = 0;
   run_result total;
   for (auto seed = base; seed < base + count; ++seed) {
@@ -83,16 +83,20 @@ BOOST_AUTO_TEST_CASE(mix_churn) { run_mix("churn"); }
 BOOST_AUTO_TEST_CASE(mix_membership) { run_mix("membership"); }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_trace) {
-  run_options opts;
-  opts.seed = 4242;
-  opts.mix = mix_named("churn");
-  auto a = run_simulation(opts);
-  auto b = run_simulation(opts);
-  BOOST_TEST(a.passed());
-  BOOST_TEST(a.trace_hash == b.trace_hash);
-  BOOST_TEST(a.steps == b.steps);
-  BOOST_TEST(a.summary() == b.summary());
-  opts.seed = 4243;
-  auto c = run_simulation(opts);
-  BOOST_TEST(c.trace_hash != a.trace_hash);
+  for (const auto& mix : standard_mixes()) {
+    BOOST_TEST_CONTEXT("mix " << mix.name) {
+      run_options opts;
+      opts.seed = 4242;
+      opts.mix = mix;
+      auto a = run_simulation(opts);
+      auto b = run_simulation(opts);
+      BOOST_TEST(a.passed());
+      BOOST_TEST(a.trace_hash == b.trace_hash);
+      BOOST_TEST(a.steps == b.steps);
+      BOOST_TEST(a.summary() == b.summary());
+      opts.seed = 4243;
+      auto c = run_simulation(opts);
+      BOOST_TEST(c.trace_hash != a.trace_hash);
+    }
+  }
 }
