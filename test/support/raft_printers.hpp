@@ -1,10 +1,11 @@
 #pragma once
 
-// Lets Boost.Test print Raft vocabulary types in failed assertions.
+// Lets Boost.Test print our vocabulary types in failed assertions.
 
 #include <ostream>
 
 #include "actors/raft/node.hpp"
+#include "actors/status.hpp"
 #include "protocol/raft_types.hpp"
 
 namespace gd::raft {
@@ -31,3 +32,11 @@ inline std::ostream& boost_test_print_type(std::ostream& os, const entry& e) {
 }
 
 } // namespace gd::raft
+
+namespace gd {
+
+inline std::ostream& boost_test_print_type(std::ostream& os, status_code c) {
+  return os << to_string(c);
+}
+
+} // namespace gd
