@@ -5,7 +5,7 @@
 // same store on every member, so every refusal decided here is decided alike
 // everywhere. No CAF, no I/O beyond the store.
 
-#include "actors/status.hpp"
+#include "protocol/status.hpp"
 #include "protocol/kv_types.hpp"
 #include "protocol/raft_types.hpp"
 #include "store/kv_store.hpp"

@@ -10,63 +10,15 @@
 #include <vector>
 
 #include "actors/raft/node.hpp"
-#include "actors/status.hpp"
+#include "protocol/status.hpp"
 #include "protocol/raft_types.hpp"
 
 namespace gd::raft {
 
 // -- peer traffic -------------------------------------------------------------
 
-/// One piece of a state machine snapshot that a leader streams to a follower
-/// whose entries were compacted. Stop-and-wait: the next chunk goes after the
-/// ack of this one.
-struct snapshot_chunk {
-  member_id from = no_member;
-  member_id to = no_member;
-  /// The sender's term when it sent the chunk.
-  term_t term = 0;
-  /// Unique per transfer from one sender.
-  std::uint64_t transfer_id = 0;
-  /// What the complete snapshot holds.
-  snapshot_meta meta;
-  /// Byte offset of `data` in the snapshot file.
-  std::uint64_t offset = 0;
-  /// Size of the whole file, in bytes.
-  std::uint64_t total_size = 0;
-  /// XXH3-64 of the whole file.
-  std::uint64_t checksum = 0;
-  std::string data;
-  /// True for the chunk that ends at total_size.
-  bool last = false;
-};
-
-/// A follower's answer to a snapshot_chunk.
-struct snapshot_ack {
-  member_id from = no_member;
-  member_id to = no_member;
-  term_t term = 0;
-  std::uint64_t transfer_id = 0;
-  /// Bytes received in order so far: the next chunk starts here.
-  std::uint64_t next_offset = 0;
-  /// The snapshot was received whole and handled.
-  bool done = false;
-  /// The follower gave up on this transfer (`error` says why).
-  bool failed = false;
-  std::string error;
-};
-
-/// Everything one member sends another in one go.
-struct peer_batch {
-  member_id from = no_member;
-  member_id to = no_member;
-  std::vector<message> messages;
-  std::vector<snapshot_chunk> chunks;
-  std::vector<snapshot_ack> acks;
-
-  bool empty() const {
-    return messages.empty() && chunks.empty() && acks.empty();
-  }
-};
+// snapshot_chunk, snapshot_ack and peer_batch are wire types: see
+// protocol/raft_types.hpp.
 
 /// Tells the transport where the members are (sent when the configuration
 /// changes).

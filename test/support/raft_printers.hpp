@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "actors/raft/node.hpp"
-#include "actors/status.hpp"
+#include "protocol/status.hpp"
 #include "protocol/raft_types.hpp"
 
 namespace gd::raft {

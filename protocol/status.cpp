@@ -1,4 +1,4 @@
-#include "actors/status.hpp"
+#include "protocol/status.hpp"
 
 namespace gd {
 

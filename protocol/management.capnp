@@ -1,0 +1,31 @@
+@0xe096f7a1646716f9;
+# The bootstrap interface every glusterd-actor daemon serves on its
+# management port (24007): glcli, other daemons and brick processes start
+# here. Add methods, never renumber.
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("gd::proto::schema");
+
+using Kv = import "kv.capnp";
+using Monitor = import "monitor.capnp";
+using Raft = import "raft.capnp";
+
+struct NodeInfo {
+  name @0 :Text;          # this daemon's name
+  id @1 :UInt64;          # member id derived from the name
+  address @2 :Text;       # the address peers reach it at, "HOST:PORT"
+  clusterId @3 :UInt64;   # 0 until it belongs to a cluster
+  monitor @4 :Bool;       # runs a monitor
+  version @5 :Text;       # software version
+}
+
+interface Management {
+  info @0 () -> (info :NodeInfo);
+  kv @1 () -> (kv :Kv.Kv);
+  # The KV API. Any daemon serves it: writes go to the leader, reads are
+  # linearizable (ReadIndex) unless serializable.
+  monitor @2 () -> (monitor :Monitor.Monitor);
+  raftPeer @3 (clusterId :UInt64, from :UInt64) -> (peer :Raft.RaftPeer);
+  # For monitors only: the inbox for member `from` of cluster `clusterId`.
+  # Refused (exception) if this daemon is not a monitor of that cluster.
+}
