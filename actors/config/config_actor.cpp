@@ -384,6 +384,9 @@ config_actor_impl::behavior_type config_main(self_ptr self,
   self->delayed_send(self, st.cfg.sweep_interval, sweep_atom::value);
   return {
     [self](raft::raft_actor& r) { self->state.raft = std::move(r); },
+    [self](applied_query&) -> store::applied_state {
+      return self->state.applied;
+    },
     [self](sweep_atom) {
       sweep(self);
       self->delayed_send(self, self->state.cfg.sweep_interval,
@@ -521,25 +524,33 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       self->send(st.raft, raft::read_index_cmd{id});
       return promise;
     },
-    [self](kv_watch& w) -> caf::result<gd::status> {
+    [self](kv_watch& w) -> kv_watch_reply {
       auto& st = self->state;
-      if (!w.sink)
-        return gd::status::error(status_code::invalid, "a watch needs a sink");
-      if (w.range.key.empty())
-        return gd::status::error(status_code::invalid, "key is empty");
-      if (w.start < 0)
-        return gd::status::error(status_code::invalid,
-                                 "start revision must not be negative");
+      kv_watch_reply rep;
+      rep.header_revision = st.applied.revision;
+      if (!w.sink) {
+        rep.st = gd::status::error(status_code::invalid, "a watch needs a sink");
+        return rep;
+      }
+      if (w.range.key.empty()) {
+        rep.st = gd::status::error(status_code::invalid, "key is empty");
+        return rep;
+      }
+      if (w.start < 0) {
+        rep.st = gd::status::error(status_code::invalid,
+                                   "start revision must not be negative");
+        return rep;
+      }
       auto start = w.start == 0 ? st.applied.revision + 1 : w.start;
-      if (start <= st.applied.compact_revision)
-        return compacted_status(start, st.applied.compact_revision);
+      if (start <= st.applied.compact_revision) {
+        rep.st = compacted_status(start, st.applied.compact_revision);
+        return rep;
+      }
       self->monitor(w.sink);
       st.watchers.push_back({w.watch_id, w.range, start, w.sink});
       catch_up(self, st.watchers.back());
       drop_canceled_watchers(st);
-      auto ok = gd::status::success();
-      ok.message = std::to_string(st.applied.revision);
-      return ok;
+      return rep;
     },
     [self](kv_unwatch& u) {
       auto& st = self->state;

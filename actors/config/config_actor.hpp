@@ -59,6 +59,12 @@ struct kv_watch {
   caf::actor sink;
 };
 
+struct kv_watch_reply {
+  gd::status st;
+  /// The store revision when the watch started.
+  kv::revision header_revision = 0;
+};
+
 /// Stops a watch.
 struct kv_unwatch {
   std::uint64_t watch_id = 0;
@@ -77,12 +83,18 @@ struct watch_events {
   gd::status reason;
 };
 
+/// Asks where the state machine stands (answered with store::applied_state).
+struct applied_query {
+  std::uint64_t seq = 0;
+};
+
 /// The config actor: a state machine for the Raft actor plus the KV API.
 using config_actor = raft::state_machine_actor::extend<
   caf::reacts_to<raft::raft_actor>,
+  caf::replies_to<applied_query>::with<store::applied_state>,
   caf::replies_to<kv_write>::with<kv_write_reply>,
   caf::replies_to<kv_read>::with<kv_read_reply>,
-  caf::replies_to<kv_watch>::with<gd::status>,
+  caf::replies_to<kv_watch>::with<kv_watch_reply>,
   caf::reacts_to<kv_unwatch>>;
 
 struct config_actor_config {
@@ -112,10 +124,13 @@ const store::kv_store* inspect_store(const config_actor& h);
 
 } // namespace gd::config
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::applied_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::store::applied_state)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_write)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_write_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_read)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_read_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_watch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_watch_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_unwatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::watch_events)

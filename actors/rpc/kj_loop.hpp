@@ -1,0 +1,56 @@
+#pragma once
+
+// A KJ event loop on its own thread: the home of every Cap'n Proto object of
+// the process (servers, client connections). Other threads (CAF workers) hand
+// it work with post(); nothing else may touch its KJ objects.
+
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <kj/async-io.h>
+
+namespace gd::rpc {
+
+class kj_loop {
+public:
+  /// Runs on the loop thread before anything else; may wait on promises.
+  using init_fn = std::function<void(kj::AsyncIoContext&)>;
+  /// Runs on the loop thread after the last posted work, to destroy the KJ
+  /// objects init created (they must die on this thread).
+  using teardown_fn = std::function<void()>;
+
+  /// Starts the thread and returns once `init` has run. Rethrows what init
+  /// threw (e.g. a port that cannot be bound), after stopping the thread.
+  kj_loop(init_fn init, teardown_fn teardown);
+
+  /// stop() and join.
+  ~kj_loop();
+
+  kj_loop(const kj_loop&) = delete;
+  kj_loop& operator=(const kj_loop&) = delete;
+
+  /// Runs `fn` on the loop thread soon, in posting order. Thread-safe. After
+  /// stop(), work is dropped. An exception escaping `fn` is logged to stderr
+  /// and otherwise ignored.
+  void post(std::function<void()> fn);
+
+  /// Makes the loop finish the queued work, run the teardown and end.
+  /// Thread-safe; idempotent. Does not wait (the destructor joins).
+  void stop();
+
+private:
+  void run(init_fn init, teardown_fn teardown, std::promise<void>& started);
+
+  std::mutex mu_;
+  std::deque<std::function<void()>> queue_;
+  /// Set while the loop sleeps with an empty queue; fulfilled to wake it.
+  kj::Own<kj::CrossThreadPromiseFulfiller<void>> waiter_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+} // namespace gd::rpc

@@ -1,0 +1,51 @@
+#pragma once
+
+// Sends Raft peer batches to other monitors over Cap'n Proto (KJ thread).
+// Raft tolerates loss, so the sender drops rather than queues without bound:
+// a batch for an unknown member, or beyond max_inflight unanswered batches
+// to one member, is dropped; a broken connection is redialed on next use.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <kj/async.h>
+
+#include "actors/rpc/peer_pool.hpp"
+#include "protocol/raft.capnp.h"
+#include "protocol/raft_types.hpp"
+
+namespace gd::rpc {
+
+class raft_sender {
+public:
+  raft_sender(peer_pool& pool, std::uint64_t cluster_id, raft::member_id self,
+              std::size_t max_inflight = 256);
+
+  void set_cluster_id(std::uint64_t id) { cluster_id_ = id; }
+
+  /// Learns where the members are.
+  void set_directory(const std::vector<raft::member>& members);
+
+  /// Sends `batch` to member batch.to (or drops it; see above).
+  void deliver(const raft::peer_batch& batch);
+
+  std::uint64_t dropped() const { return dropped_; }
+
+private:
+  struct peer {
+    std::string address;
+    kj::Maybe<proto::schema::RaftPeer::Client> cap;
+    std::size_t inflight = 0;
+  };
+
+  peer_pool& pool_;
+  std::uint64_t cluster_id_;
+  raft::member_id self_;
+  std::size_t max_inflight_;
+  std::map<raft::member_id, peer> peers_;
+  std::uint64_t dropped_ = 0;
+  kj::TaskSet tasks_;
+};
+
+} // namespace gd::rpc

@@ -1,0 +1,57 @@
+#pragma once
+
+// What the RPC side of one daemon shares: who it is, the CAF actors it
+// serves, and its KJ machinery. Lives on, and is only touched from, the KJ
+// thread (the CAF handles inside are thread-safe to send to).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <kj/async-io.h>
+
+#include "actors/config/config_actor.hpp"
+#include "actors/raft/raft_actor.hpp"
+
+namespace gd::rpc {
+
+class actor_bridge;
+class kj_loop;
+class peer_pool;
+class raft_sender;
+class watch_stream;
+
+/// Who this daemon is.
+struct node_identity {
+  std::string name;
+  raft::member_id id = raft::no_member;
+  /// Where other daemons reach it, "HOST:PORT".
+  std::string address;
+  /// 0 until it belongs to a cluster.
+  std::uint64_t cluster_id = 0;
+  bool monitor = false;
+  std::string version;
+};
+
+struct rpc_context {
+  node_identity self;
+  caf::actor_system& sys;
+  kj_loop& loop;
+  actor_bridge& bridge;
+  peer_pool& pool;
+  raft_sender& sender;
+  kj::Timer& timer;
+  /// The local monitor's actors; null if not a monitor (or not yet wired).
+  raft::raft_actor raft;
+  config::config_actor config;
+  std::function<void(const std::string&)> log;
+  /// Running watches, by id.
+  std::map<std::uint64_t, kj::Own<watch_stream>> watches;
+  std::uint64_t next_watch_id = 0;
+};
+
+} // namespace gd::rpc

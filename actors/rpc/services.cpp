@@ -1,0 +1,725 @@
+#include "actors/rpc/services.hpp"
+#include "actors/rpc/watch_stream.hpp"
+
+#include <deque>
+
+#include <caf/send.hpp>
+#include <kj/debug.h>
+
+#include "actors/rpc/actor_bridge.hpp"
+#include "actors/rpc/kj_loop.hpp"
+#include "actors/rpc/peer_pool.hpp"
+#include "protocol/kv_capnp.hpp"
+#include "protocol/management.capnp.h"
+#include "protocol/monitor.capnp.h"
+#include "protocol/raft_capnp.hpp"
+#include "protocol/records_capnp.hpp"
+
+namespace gd::rpc {
+
+namespace schema = proto::schema;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A request forwarded this many times is not forwarded again.
+constexpr std::uint8_t max_hops = 2;
+/// Slack on top of a request's own timeout before the bridge gives up.
+constexpr auto bridge_slack = 5s;
+
+std::chrono::milliseconds request_timeout(std::uint32_t ms) {
+  if (ms == 0)
+    return 10s;
+  return std::chrono::milliseconds(std::min<std::uint32_t>(ms, 120000));
+}
+
+std::string text(capnp::Text::Reader t) {
+  return {t.cStr(), t.size()};
+}
+
+std::string bytes(capnp::Data::Reader d) {
+  return {reinterpret_cast<const char*>(d.begin()), d.size()};
+}
+
+gd::status failure(status_code c, std::string msg) {
+  return gd::status::error(c, std::move(msg));
+}
+
+bool should_forward(const rpc_context& ctx, const gd::status& st,
+                    std::uint8_t hops) {
+  return st.code == status_code::not_leader && !st.leader.address.empty()
+         && st.leader.address != ctx.self.address && hops < max_hops;
+}
+
+/// A request forwarded to the leader at `address` failed with `e`.
+gd::status unreachable_leader(const std::string& address,
+                              const kj::Exception& e) {
+  if (never_connected(e))
+    return failure(status_code::no_quorum,
+                   "the leader at " + address
+                     + " cannot be reached (an election is probably under "
+                       "way; retry shortly): "
+                     + e.getDescription().cStr());
+  return failure(status_code::unknown_outcome,
+                 "lost the connection to the leader at " + address
+                   + " while forwarding: " + e.getDescription().cStr());
+}
+
+/// Rejected bridge promises (actor gone, timeout) become a failure reply:
+/// the RPC caller sees a result union, never a hang.
+gd::status bridge_failure(const kj::Exception& e, bool write) {
+  return failure(write ? status_code::unknown_outcome : status_code::failed,
+                 std::string("internal error: ") + e.getDescription().cStr());
+}
+
+// -- watches --------------------------------------------------------------------
+
+caf::behavior watch_sink(caf::event_based_actor* self, kj_loop* loop,
+                         rpc_context* ctx, std::uint64_t id) {
+  (void)self;
+  return {
+    [loop, ctx, id](config::watch_events& ev) {
+      loop->post([ctx, id, ev = std::move(ev)]() mutable {
+        deliver_watch_events(*ctx, id, std::move(ev));
+      });
+    },
+  };
+}
+
+} // namespace
+
+void deliver_watch_events(rpc_context& ctx, std::uint64_t id,
+                          config::watch_events ev) {
+  auto it = ctx.watches.find(id);
+  if (it != ctx.watches.end())
+    it->second->push(std::move(ev));
+}
+
+namespace {
+
+class watch_handle_service final : public schema::WatchHandle::Server {
+public:
+  watch_handle_service(rpc_context& ctx, std::uint64_t id)
+    : ctx_(ctx), id_(id) {
+    // nop
+  }
+
+  ~watch_handle_service() {
+    // why: the client dropped its last reference: the watch ends.
+    ctx_.watches.erase(id_);
+  }
+
+protected:
+  kj::Promise<void> cancel(CancelContext) override {
+    ctx_.watches.erase(id_);
+    return kj::READY_NOW;
+  }
+
+private:
+  rpc_context& ctx_;
+  std::uint64_t id_;
+};
+
+// -- KV -----------------------------------------------------------------------
+
+class kv_service final : public schema::Kv::Server {
+public:
+  explicit kv_service(rpc_context& ctx) : ctx_(ctx) {
+    // nop
+  }
+
+protected:
+  kj::Promise<void> put(PutContext c) override {
+    auto p = c.getParams();
+    auto o = p.getOptions();
+    return write(proto::from_capnp(p.getRequest()), o.getTimeoutMs(), o.getHops())
+      .then([c](config::kv_write_reply r) mutable {
+        auto res = c.getResults().initResult();
+        if (r.st.ok())
+          proto::to_capnp(std::get<kv::put_result>(r.result), res.initOk());
+        else
+          proto::to_capnp(r.st, res.initFailure());
+      });
+  }
+
+  kj::Promise<void> delete_(DeleteContext c) override {
+    auto p = c.getParams();
+    auto o = p.getOptions();
+    return write(proto::from_capnp(p.getRequest()), o.getTimeoutMs(), o.getHops())
+      .then([c](config::kv_write_reply r) mutable {
+        auto res = c.getResults().initResult();
+        if (r.st.ok())
+          proto::to_capnp(std::get<kv::delete_result>(r.result), res.initOk());
+        else
+          proto::to_capnp(r.st, res.initFailure());
+      });
+  }
+
+  kj::Promise<void> txn(TxnContext c) override {
+    auto p = c.getParams();
+    auto o = p.getOptions();
+    kv::txn_request req;
+    try {
+      req = proto::from_capnp(p.getRequest());
+    } catch (const proto::decode_error& e) {
+      proto::to_capnp(failure(status_code::invalid, e.what()),
+                      c.getResults().initResult().initFailure());
+      return kj::READY_NOW;
+    }
+    return write(std::move(req), o.getTimeoutMs(), o.getHops())
+      .then([c](config::kv_write_reply r) mutable {
+        auto res = c.getResults().initResult();
+        if (r.st.ok())
+          proto::to_capnp(std::get<kv::txn_result>(r.result), res.initOk());
+        else
+          proto::to_capnp(r.st, res.initFailure());
+      });
+  }
+
+  kj::Promise<void> compact(CompactContext c) override {
+    auto p = c.getParams();
+    auto o = p.getOptions();
+    return write(kv::compact_request{p.getRevision()}, o.getTimeoutMs(),
+                 o.getHops())
+      .then([c](config::kv_write_reply r) mutable {
+        auto res = c.getResults().initResult();
+        if (r.st.ok())
+          res.initOk().setHeaderRevision(
+            std::get<kv::compact_result>(r.result).header_revision);
+        else
+          proto::to_capnp(r.st, res.initFailure());
+      });
+  }
+
+  kj::Promise<void> range(RangeContext c) override {
+    auto p = c.getParams();
+    auto o = p.getOptions();
+    auto req = proto::from_capnp(p.getRequest());
+    auto fill = [c](config::kv_read_reply r) mutable {
+      auto res = c.getResults().initResult();
+      if (r.st.ok())
+        proto::to_capnp(r.result, res.initOk());
+      else
+        proto::to_capnp(r.st, res.initFailure());
+    };
+    if (!ctx_.config) {
+      fill({not_a_monitor(), {}});
+      return kj::READY_NOW;
+    }
+    config::kv_read r;
+    r.req = std::move(req);
+    r.serializable = o.getSerializable();
+    r.timeout = request_timeout(o.getTimeoutMs());
+    return ctx_.bridge
+      .ask<config::kv_read_reply>(ctx_.config, r, r.timeout + bridge_slack)
+      .then(
+        [](config::kv_read_reply rep) { return rep; },
+        [](kj::Exception&& e) {
+          return config::kv_read_reply{bridge_failure(e, false), {}};
+        })
+      .then(kj::mv(fill));
+  }
+
+  kj::Promise<void> watch(WatchContext c) override {
+    auto p = c.getParams();
+    auto range_reader = p.getRange();
+    kv::key_range range{bytes(range_reader.getKey()),
+                        bytes(range_reader.getRangeEnd())};
+    if (!ctx_.config) {
+      proto::to_capnp(not_a_monitor(), c.getResults().initResult().initFailure());
+      return kj::READY_NOW;
+    }
+    auto id = ++ctx_.next_watch_id;
+    auto sink = ctx_.sys.spawn(watch_sink, &ctx_.loop, &ctx_, id);
+    ctx_.watches.emplace(id, kj::heap<watch_stream>(ctx_, id, p.getWatcher(),
+                                                    sink));
+    config::kv_watch w;
+    w.watch_id = id;
+    w.range = std::move(range);
+    w.start = p.getStartRevision();
+    w.sink = sink;
+    auto* ctx = &ctx_;
+    return ctx_.bridge
+      .ask<config::kv_watch_reply>(ctx_.config, std::move(w), 10s)
+      .then(
+        [](config::kv_watch_reply rep) { return rep; },
+        [](kj::Exception&& e) {
+          return config::kv_watch_reply{bridge_failure(e, false), 0};
+        })
+      .then([c, ctx, id](config::kv_watch_reply rep) mutable {
+        auto res = c.getResults().initResult();
+        if (!rep.st.ok()) {
+          ctx->watches.erase(id);
+          proto::to_capnp(rep.st, res.initFailure());
+          return;
+        }
+        auto ok = res.initOk();
+        ok.setHandle(kj::heap<watch_handle_service>(*ctx, id));
+        ok.setHeaderRevision(rep.header_revision);
+      });
+  }
+
+private:
+  gd::status not_a_monitor() const {
+    return failure(status_code::no_quorum,
+                   "this daemon runs no monitor; ask a monitor");
+  }
+
+  kj::Promise<config::kv_write_reply> write(kv::write_request req,
+                                            std::uint32_t timeout_ms,
+                                            std::uint8_t hops) {
+    if (!ctx_.config)
+      return config::kv_write_reply{not_a_monitor(), {}};
+    config::kv_write w;
+    w.req = req;
+    w.timeout = request_timeout(timeout_ms);
+    auto timeout = w.timeout;
+    return ctx_.bridge
+      .ask<config::kv_write_reply>(ctx_.config, std::move(w),
+                                   timeout + bridge_slack)
+      .then(
+        [](config::kv_write_reply rep) { return rep; },
+        [](kj::Exception&& e) {
+          return config::kv_write_reply{bridge_failure(e, true), {}};
+        })
+      .then([this, req = std::move(req), timeout_ms,
+             hops](config::kv_write_reply rep) mutable
+            -> kj::Promise<config::kv_write_reply> {
+        if (should_forward(ctx_, rep.st, hops))
+          return forward(rep.st.leader.address, std::move(req), timeout_ms,
+                         hops + 1);
+        return kj::mv(rep);
+      });
+  }
+
+  /// Sends the write to the daemon at `address` (the leader) and returns
+  /// its answer.
+  kj::Promise<config::kv_write_reply> forward(const std::string& address,
+                                              kv::write_request req,
+                                              std::uint32_t timeout_ms,
+                                              std::uint8_t hops) {
+    auto kv = ctx_.pool.management(address).kvRequest().send().getKv();
+    auto set_options = [timeout_ms, hops](schema::WriteOptions::Builder o) {
+      o.setTimeoutMs(timeout_ms);
+      o.setHops(hops);
+    };
+    auto to_reply = [](auto res) {
+      config::kv_write_reply out;
+      if (res.isOk())
+        out.result = proto::from_capnp(res.getOk());
+      else
+        out.st = proto::from_capnp(res.getFailure());
+      return out;
+    };
+    kj::Promise<config::kv_write_reply> sent = nullptr;
+    if (auto p = std::get_if<kv::put_request>(&req)) {
+      auto r = kv.putRequest();
+      proto::to_capnp(*p, r.initRequest());
+      set_options(r.initOptions());
+      sent = r.send().then([to_reply](auto resp) { return to_reply(resp.getResult()); });
+    } else if (auto d = std::get_if<kv::delete_request>(&req)) {
+      auto r = kv.deleteRequest();
+      proto::to_capnp(*d, r.initRequest());
+      set_options(r.initOptions());
+      sent = r.send().then([to_reply](auto resp) { return to_reply(resp.getResult()); });
+    } else if (auto t = std::get_if<kv::txn_request>(&req)) {
+      auto r = kv.txnRequest();
+      proto::to_capnp(*t, r.initRequest());
+      set_options(r.initOptions());
+      sent = r.send().then([to_reply](auto resp) { return to_reply(resp.getResult()); });
+    } else {
+      auto r = kv.compactRequest();
+      r.setRevision(std::get<kv::compact_request>(req).rev);
+      set_options(r.initOptions());
+      sent = r.send().then([](auto resp) {
+        config::kv_write_reply out;
+        auto res = resp.getResult();
+        if (res.isOk())
+          out.result = kv::compact_result{res.getOk().getHeaderRevision()};
+        else
+          out.st = proto::from_capnp(res.getFailure());
+        return out;
+      });
+    }
+    return sent.catch_([this, address](kj::Exception&& e) {
+      ctx_.pool.drop(address);
+      return config::kv_write_reply{unreachable_leader(address, e), {}};
+    });
+  }
+
+  rpc_context& ctx_;
+};
+
+// -- monitor ------------------------------------------------------------------
+
+void fill_status(schema::MonitorStatus::Builder b, const raft::raft_status& s,
+                 const store::applied_state& a, const node_identity& self) {
+  b.setId(s.id);
+  b.setName(s.name);
+  b.setAddress(self.address);
+  b.setRole(raft::to_string(s.current_role));
+  b.setTerm(s.term);
+  proto::to_capnp(s.leader, b.initLeader());
+  b.setCommitIndex(s.commit);
+  b.setAppliedIndex(std::max(s.applied, a.index));
+  b.setLastIndex(s.last_index);
+  b.setSnapshotIndex(s.snapshot_index);
+  b.setClusterId(self.cluster_id);
+  proto::to_capnp(s.config, b.initConfig());
+  auto prog = b.initProgress(static_cast<unsigned>(s.peers.size()));
+  for (unsigned i = 0; i < s.peers.size(); ++i) {
+    const auto& p = s.peers[i];
+    prog[i].setId(p.id);
+    prog[i].setVoter(p.voter);
+    prog[i].setMatch(p.match);
+    prog[i].setNext(p.next);
+    prog[i].setState(raft::to_string(p.state));
+    prog[i].setRecentActive(p.recent_active);
+  }
+  b.setRevision(a.revision);
+}
+
+/// One member's report while gathering cluster status.
+struct report {
+  raft::member member;
+  kj::Own<capnp::MallocMessageBuilder> status; // root: MonitorStatus
+  std::string error;
+};
+
+class monitor_service final : public schema::Monitor::Server {
+public:
+  explicit monitor_service(rpc_context& ctx) : ctx_(ctx) {
+    // nop
+  }
+
+protected:
+  kj::Promise<void> status(StatusContext c) override {
+    return local_status().then([c](report r) mutable {
+      auto res = c.getResults().initResult();
+      if (r.status)
+        res.setOk(r.status->getRoot<schema::MonitorStatus>().asReader());
+      else
+        proto::to_capnp(failure(status_code::invalid, r.error), res.initFailure());
+    });
+  }
+
+  kj::Promise<void> clusterStatus(ClusterStatusContext c) override {
+    return local_status().then([this, c](report self) mutable {
+      if (!self.status) {
+        auto list = c.getResults().initMembers(1);
+        list[0].initMember().setName(ctx_.self.name);
+        list[0].getMember().setAddress(ctx_.self.address);
+        list[0].setUnreachable(self.error);
+        return kj::Promise<void>(kj::READY_NOW);
+      }
+      auto config = proto::from_capnp(
+        self.status->getRoot<schema::MonitorStatus>().getConfig().asReader());
+      auto members = config.voters;
+      for (auto& m : config.learners)
+        members.push_back(m);
+      auto reports = kj::heapArrayBuilder<kj::Promise<report>>(members.size());
+      auto own_self = kj::heap<report>(kj::mv(self));
+      for (auto& m : members) {
+        if (m.id == ctx_.self.id) {
+          report r;
+          r.member = m;
+          r.status = kj::heap<capnp::MallocMessageBuilder>();
+          r.status->setRoot(
+            own_self->status->getRoot<schema::MonitorStatus>().asReader());
+          reports.add(kj::mv(r));
+        } else {
+          reports.add(remote_status(m));
+        }
+      }
+      return kj::joinPromises(reports.finish())
+        .then([c](kj::Array<report> all) mutable {
+          auto list = c.getResults().initMembers(static_cast<unsigned>(all.size()));
+          for (unsigned i = 0; i < all.size(); ++i) {
+            proto::to_capnp(all[i].member, list[i].initMember());
+            if (all[i].status)
+              list[i].setStatus(
+                all[i].status->getRoot<schema::MonitorStatus>().asReader());
+            else
+              list[i].setUnreachable(all[i].error);
+          }
+        })
+        .attach(kj::mv(own_self));
+    });
+  }
+
+  kj::Promise<void> addMember(AddMemberContext c) override {
+    auto p = c.getParams();
+    raft::member_change ch;
+    ch.kind = raft::member_change::op::add;
+    ch.m = proto::from_capnp(p.getMember());
+    if (ch.m.name.empty() || ch.m.address.empty()) {
+      proto::to_capnp(failure(status_code::invalid,
+                              "a new monitor needs a name and an address"),
+                      c.getResults().initResult().initFailure());
+      return kj::READY_NOW;
+    }
+    ch.m.id = raft::member_id_of(ch.m.name);
+    auto hops = p.getHops();
+    return change(ch, hops, [ch](schema::Monitor::Client m, std::uint8_t h) {
+      auto r = m.addMemberRequest();
+      proto::to_capnp(ch.m, r.initMember());
+      r.setHops(h);
+      return r.send().then([](auto resp) {
+        return copy_result(resp.getResult());
+      });
+    }).then([c](kj::Own<capnp::MallocMessageBuilder> msg) mutable {
+      c.getResults().setResult(msg->getRoot<schema::ChangeResult>().asReader());
+    });
+  }
+
+  kj::Promise<void> removeMember(RemoveMemberContext c) override {
+    auto p = c.getParams();
+    raft::member_change ch;
+    ch.kind = raft::member_change::op::remove;
+    ch.m.name = text(p.getName());
+    auto name = ch.m.name;
+    return change(ch, p.getHops(), [name](schema::Monitor::Client m, std::uint8_t h) {
+      auto r = m.removeMemberRequest();
+      r.setName(name);
+      r.setHops(h);
+      return r.send().then([](auto resp) {
+        return copy_result(resp.getResult());
+      });
+    }).then([c](kj::Own<capnp::MallocMessageBuilder> msg) mutable {
+      c.getResults().setResult(msg->getRoot<schema::ChangeResult>().asReader());
+    });
+  }
+
+  kj::Promise<void> transferLeader(TransferLeaderContext c) override {
+    auto p = c.getParams();
+    auto name = text(p.getName());
+    auto hops = p.getHops();
+    if (!ctx_.raft) {
+      proto::to_capnp(failure(status_code::invalid, "this daemon is not a monitor"),
+                      c.getResults().initResult().initFailure());
+      return kj::READY_NOW;
+    }
+    raft::transfer_cmd t{raft::member_id_of(name)};
+    return ctx_.bridge.ask<gd::status>(ctx_.raft, t, 30s)
+      .catch_([](kj::Exception&& e) { return bridge_failure(e, false); })
+      .then([this, c, name, hops](gd::status st) mutable -> kj::Promise<void> {
+        if (should_forward(ctx_, st, hops)) {
+          auto r = ctx_.pool.management(st.leader.address)
+                     .monitorRequest().send().getMonitor()
+                     .transferLeaderRequest();
+          r.setName(name);
+          r.setHops(hops + 1);
+          auto address = st.leader.address;
+          return r.send().then([c](auto resp) mutable {
+            c.getResults().setResult(resp.getResult());
+          }, [this, c, address](kj::Exception&& e) mutable {
+            ctx_.pool.drop(address);
+            proto::to_capnp(unreachable_leader(address, e),
+                            c.getResults().initResult().initFailure());
+          });
+        }
+        auto res = c.getResults().initResult();
+        if (st.ok())
+          proto::to_capnp(st.leader, res.initOk());
+        else
+          proto::to_capnp(st, res.initFailure());
+        return kj::READY_NOW;
+      });
+  }
+
+private:
+  template <class Reader>
+  static kj::Own<capnp::MallocMessageBuilder> copy_result(Reader r) {
+    auto msg = kj::heap<capnp::MallocMessageBuilder>();
+    msg->setRoot(r);
+    return msg;
+  }
+
+  /// Proposes a membership change locally; forwards it to the leader with
+  /// `remote` if this monitor is not the leader.
+  template <class Remote>
+  kj::Promise<kj::Own<capnp::MallocMessageBuilder>>
+  change(raft::member_change ch, std::uint8_t hops, Remote remote) {
+    auto out = kj::heap<capnp::MallocMessageBuilder>();
+    if (!ctx_.raft) {
+      proto::to_capnp(failure(status_code::invalid, "this daemon is not a monitor"),
+                      out->initRoot<schema::ChangeResult>().initFailure());
+      return kj::mv(out);
+    }
+    return ctx_.bridge.ask<raft::member_change_result>(ctx_.raft, ch, 60s)
+      .catch_([](kj::Exception&& e) {
+        raft::member_change_result r;
+        r.st = bridge_failure(e, true);
+        return r;
+      })
+      .then([this, hops, remote](raft::member_change_result r) mutable
+            -> kj::Promise<kj::Own<capnp::MallocMessageBuilder>> {
+        if (should_forward(ctx_, r.st, hops)) {
+          auto address = r.st.leader.address;
+          auto m = ctx_.pool.management(address)
+                     .monitorRequest().send().getMonitor();
+          return remote(m, hops + 1).catch_([this, address](kj::Exception&& e) {
+            ctx_.pool.drop(address);
+            auto msg = kj::heap<capnp::MallocMessageBuilder>();
+            proto::to_capnp(unreachable_leader(address, e),
+                            msg->initRoot<schema::ChangeResult>().initFailure());
+            return msg;
+          });
+        }
+        auto msg = kj::heap<capnp::MallocMessageBuilder>();
+        auto res = msg->initRoot<schema::ChangeResult>();
+        if (r.st.ok()) {
+          auto ok = res.initOk();
+          ok.setIndex(r.index);
+          proto::to_capnp(r.config, ok.initConfig());
+        } else {
+          proto::to_capnp(r.st, res.initFailure());
+        }
+        return kj::mv(msg);
+      });
+  }
+
+  kj::Promise<report> local_status() {
+    if (!ctx_.raft) {
+      report r;
+      r.error = "this daemon is not a monitor";
+      return kj::mv(r);
+    }
+    auto raft_part = ctx_.bridge.ask<raft::raft_status>(ctx_.raft,
+                                                        raft::status_query{}, 5s);
+    auto applied_part = ctx_.bridge.ask<store::applied_state>(
+      ctx_.config, config::applied_query{}, 5s);
+    auto* ctx = &ctx_;
+    return raft_part.then([applied_part = kj::mv(applied_part), ctx](
+                            raft::raft_status s) mutable {
+      return applied_part.then([s = std::move(s), ctx](store::applied_state a) {
+        report r;
+        r.member = {s.id, s.name, ctx->self.address};
+        r.status = kj::heap<capnp::MallocMessageBuilder>();
+        fill_status(r.status->initRoot<schema::MonitorStatus>(), s, a,
+                    ctx->self);
+        return r;
+      });
+    }).catch_([](kj::Exception&& e) {
+      report r;
+      r.error = std::string("the local monitor did not answer: ")
+                + e.getDescription().cStr();
+      return r;
+    });
+  }
+
+  kj::Promise<report> remote_status(const raft::member& m) {
+    auto call = ctx_.pool.management(m.address)
+                  .monitorRequest().send().getMonitor()
+                  .statusRequest().send();
+    return ctx_.timer.timeoutAfter(2 * kj::SECONDS, kj::mv(call))
+      .then([m](auto resp) {
+        report r;
+        r.member = m;
+        auto res = resp.getResult();
+        if (res.isOk()) {
+          r.status = kj::heap<capnp::MallocMessageBuilder>();
+          r.status->setRoot(res.getOk());
+        } else {
+          r.error = text(res.getFailure().getMessage());
+        }
+        return r;
+      }, [m](kj::Exception&& e) {
+        report r;
+        r.member = m;
+        r.error = e.getDescription().cStr();
+        return r;
+      });
+  }
+
+  rpc_context& ctx_;
+};
+
+// -- raft peers -----------------------------------------------------------------
+
+class raft_peer_service final : public schema::RaftPeer::Server {
+public:
+  raft_peer_service(rpc_context& ctx, raft::member_id from)
+    : ctx_(ctx), from_(from) {
+    // nop
+  }
+
+protected:
+  kj::Promise<void> deliver(DeliverContext c) override {
+    raft::peer_batch b;
+    try {
+      b = proto::from_capnp(c.getParams().getBatch());
+    } catch (const proto::decode_error& e) {
+      KJ_FAIL_REQUIRE("malformed peer batch", e.what());
+    }
+    KJ_REQUIRE(b.from == from_, "peer batch from the wrong member", b.from,
+               from_);
+    KJ_REQUIRE(b.to == ctx_.self.id, "peer batch for another member", b.to,
+               ctx_.self.id);
+    if (ctx_.raft)
+      caf::anon_send(ctx_.raft, std::move(b));
+    return kj::READY_NOW;
+  }
+
+private:
+  rpc_context& ctx_;
+  raft::member_id from_;
+};
+
+// -- bootstrap ------------------------------------------------------------------
+
+class management_service final : public schema::Management::Server {
+public:
+  explicit management_service(rpc_context& ctx)
+    : ctx_(ctx),
+      kv_(kj::heap<kv_service>(ctx)),
+      monitor_(kj::heap<monitor_service>(ctx)) {
+    // nop
+  }
+
+protected:
+  kj::Promise<void> info(InfoContext c) override {
+    auto i = c.getResults().initInfo();
+    i.setName(ctx_.self.name);
+    i.setId(ctx_.self.id);
+    i.setAddress(ctx_.self.address);
+    i.setClusterId(ctx_.self.cluster_id);
+    i.setMonitor(ctx_.self.monitor);
+    i.setVersion(ctx_.self.version);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> kv(KvContext c) override {
+    c.getResults().setKv(kv_);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> monitor(MonitorContext c) override {
+    c.getResults().setMonitor(monitor_);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> raftPeer(RaftPeerContext c) override {
+    auto p = c.getParams();
+    KJ_REQUIRE(ctx_.self.monitor, "this daemon is not a monitor");
+    KJ_REQUIRE(p.getClusterId() == ctx_.self.cluster_id,
+               "cluster id mismatch: the caller belongs to another cluster",
+               p.getClusterId(), ctx_.self.cluster_id);
+    KJ_REQUIRE(p.getFrom() != raft::no_member, "a peer needs a member id");
+    c.getResults().setPeer(kj::heap<raft_peer_service>(ctx_, p.getFrom()));
+    return kj::READY_NOW;
+  }
+
+private:
+  rpc_context& ctx_;
+  schema::Kv::Client kv_;
+  schema::Monitor::Client monitor_;
+};
+
+} // namespace
+
+capnp::Capability::Client make_bootstrap(rpc_context& ctx) {
+  return kj::heap<management_service>(ctx);
+}
+
+} // namespace gd::rpc

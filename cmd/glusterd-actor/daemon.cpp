@@ -1,0 +1,473 @@
+#include "cmd/glusterd-actor/daemon.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <poll.h>
+#include <set>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <capnp/ez-rpc.h>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <xxhash.h>
+
+#include "actors/config/config_actor.hpp"
+#include "actors/raft/raft_actor.hpp"
+#include "actors/rpc/peer_pool.hpp"
+#include "actors/rpc/rpc_node.hpp"
+#include "cmd/glusterd-actor/data_dir.hpp"
+#include "cmd/glusterd-actor/logger.hpp"
+#include "protocol/management.capnp.h"
+#include "protocol/monitor.capnp.h"
+#include "protocol/records_capnp.hpp"
+#include "store/lmdb_raft_log.hpp"
+
+namespace gd::daemon {
+
+namespace {
+
+constexpr const char* version = "0.1.0";
+
+std::string host_of(const std::string& address) {
+  return rpc::split_address(address).first;
+}
+
+void check_address(const std::string& address, const std::string& flag) {
+  try {
+    rpc::split_address(address);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(flag + ": " + e.what());
+  }
+}
+
+/// Parses NAME=HOST:PORT,... into a configuration of voters.
+raft::configuration parse_initial_cluster(const std::string& text) {
+  raft::configuration c;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto item = text.substr(start, comma == std::string::npos ? std::string::npos
+                                                              : comma - start);
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw usage_error("--initial-cluster: entry '" + item
+                        + "' is not NAME=HOST:PORT");
+    raft::member m;
+    m.name = item.substr(0, eq);
+    m.address = item.substr(eq + 1);
+    m.id = raft::member_id_of(m.name);
+    check_address(m.address, "--initial-cluster");
+    c.voters.push_back(m);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  if (auto err = c.validate(); !err.empty())
+    throw usage_error("--initial-cluster: " + err);
+  return c;
+}
+
+/// The cluster id of a bootstrap: a hash of the token and the members, so
+/// every member given the same flags computes the same id.
+std::uint64_t cluster_id_of(const raft::configuration& c,
+                            const std::string& token) {
+  std::vector<std::string> parts;
+  for (const auto& m : c.voters)
+    parts.push_back(m.name + "=" + m.address);
+  std::sort(parts.begin(), parts.end());
+  std::string all = token;
+  for (const auto& p : parts)
+    all += "\n" + p;
+  auto id = XXH64(all.data(), all.size(), 0);
+  return id == 0 ? 1 : id;
+}
+
+/// Asks the daemon at `address` for its cluster id (to join it).
+std::uint64_t fetch_cluster_id(const std::string& address) {
+  auto [host, port] = rpc::split_address(address);
+  try {
+    capnp::EzRpcClient client(host, port);
+    auto mgmt = client.getMain<proto::schema::Management>();
+    auto resp = client.getIoProvider()
+                  .getTimer()
+                  .timeoutAfter(10 * kj::SECONDS, mgmt.infoRequest().send())
+                  .wait(client.getWaitScope());
+    auto info = resp.getInfo();
+    if (!info.getMonitor() || info.getClusterId() == 0)
+      throw std::runtime_error("the daemon at " + address
+                               + " is not a monitor of a cluster");
+    return info.getClusterId();
+  } catch (const kj::Exception& e) {
+    throw std::runtime_error("cannot reach " + address + " to join: "
+                             + e.getDescription().cStr());
+  }
+}
+
+/// Asks the cluster (through the daemon at `address`) to add this monitor.
+void add_self(const std::string& address, const raft::member& me) {
+  auto [host, port] = rpc::split_address(address);
+  try {
+    capnp::EzRpcClient client(host, port);
+    auto mgmt = client.getMain<proto::schema::Management>();
+    auto req = mgmt.monitorRequest().send().getMonitor().addMemberRequest();
+    proto::to_capnp(me, req.initMember());
+    auto resp = client.getIoProvider()
+                  .getTimer()
+                  .timeoutAfter(60 * kj::SECONDS, req.send())
+                  .wait(client.getWaitScope());
+    auto res = resp.getResult();
+    if (res.isFailure()) {
+      auto msg = res.getFailure().getMessage();
+      // A retry after a lost answer finds itself added already.
+      if (std::string(msg.cStr()).find("already in the configuration")
+          != std::string::npos)
+        return;
+      throw std::runtime_error(std::string("the cluster refused to add this "
+                                           "monitor: ")
+                               + msg.cStr());
+    }
+  } catch (const kj::Exception& e) {
+    throw std::runtime_error("cannot join through " + address + ": "
+                             + e.getDescription().cStr());
+  }
+}
+
+/// Wakes the main thread when a monitor actor dies of an error.
+caf::behavior supervisor(caf::event_based_actor* self, int wake_fd,
+                         std::vector<caf::actor_addr> watched,
+                         std::vector<caf::strong_actor_ptr> targets) {
+  for (auto& t : targets)
+    self->monitor(t);
+  self->set_down_handler([self, wake_fd](caf::down_msg& dm) {
+    if (dm.reason && dm.reason != caf::exit_reason::user_shutdown
+        && dm.reason != caf::exit_reason::kill) {
+      log(log_level::error, "daemon",
+          "a monitor actor stopped: " + self->system().render(dm.reason));
+      std::uint64_t one = 1;
+      if (::write(wake_fd, &one, sizeof(one)) < 0) {
+        // nop: nothing else to do
+      }
+    }
+  });
+  (void)watched;
+  return {
+    [](int) {
+      // nop: only here to keep the actor alive
+    },
+  };
+}
+
+/// Best effort: hand leadership to the most up-to-date voter before
+/// stopping, so clients see no election timeout.
+void hand_over_leadership(caf::actor_system& sys, const raft::raft_actor& r) {
+  caf::scoped_actor self{sys};
+  std::optional<raft::raft_status> st;
+  self->request(r, std::chrono::seconds(2), raft::status_query{})
+    .receive([&](raft::raft_status& s) { st = std::move(s); },
+             [](caf::error&) {});
+  if (!st || st->current_role != raft::role::leader)
+    return;
+  raft::member_id best = raft::no_member;
+  raft::log_index best_match = 0;
+  for (const auto& p : st->peers)
+    if (p.voter && p.recent_active && p.match >= best_match) {
+      best = p.id;
+      best_match = p.match;
+    }
+  if (best == raft::no_member)
+    return;
+  log(log_level::info, "daemon", "handing leadership over before stopping");
+  self->request(r, std::chrono::seconds(3), raft::transfer_cmd{best})
+    .receive([](gd::status&) {}, [](caf::error&) {});
+}
+
+} // namespace
+
+std::size_t parse_size(const std::string& text, const std::string& flag) {
+  if (text.empty())
+    throw usage_error(flag + " is empty");
+  std::size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    throw usage_error(flag + ": '" + text + "' is not a size (e.g. 512M, 1G)");
+  }
+  auto suffix = text.substr(used);
+  unsigned long long mult = 1;
+  if (suffix == "K" || suffix == "k" || suffix == "KiB")
+    mult = 1ULL << 10;
+  else if (suffix == "M" || suffix == "m" || suffix == "MiB")
+    mult = 1ULL << 20;
+  else if (suffix == "G" || suffix == "g" || suffix == "GiB")
+    mult = 1ULL << 30;
+  else if (!suffix.empty())
+    throw usage_error(flag + ": unknown unit '" + suffix + "' in '" + text
+                      + "' (use K, M or G)");
+  return static_cast<std::size_t>(n * mult);
+}
+
+int run(const options& o) {
+  log_level lvl;
+  if (!parse_log_level(o.log_level, lvl))
+    throw usage_error("--log-level must be debug, info, warn or error, not '"
+                      + o.log_level + "'");
+  set_log_level(lvl);
+  if (o.tick_ms < 1)
+    throw usage_error("--tick-ms must be at least 1");
+  if (o.heartbeat_ticks < 1 || o.election_ticks <= o.heartbeat_ticks)
+    throw usage_error("--election-ticks must exceed --heartbeat-ticks (>= 1)");
+  if (o.map_size < (std::size_t{16} << 20))
+    throw usage_error("--map-size must be at least 16M");
+  auto listen = o.listen.empty() ? std::vector<std::string>{"0.0.0.0:24007"}
+                                 : o.listen;
+  for (const auto& l : listen)
+    check_address(l, "--listen");
+  auto advertise = o.advertise.empty() ? listen.front() : o.advertise;
+  check_address(advertise, "--advertise");
+  auto advertised_host = host_of(advertise);
+  if (advertised_host == "0.0.0.0" || advertised_host == "::")
+    throw usage_error("listening on every address needs --advertise HOST:PORT "
+                      "(the address other daemons reach this one at)");
+  auto name = o.name.empty() ? advertised_host : o.name;
+  if (!o.initial_cluster.empty() && !o.join.empty())
+    throw usage_error("use --initial-cluster (start a cluster) or --join "
+                      "(join one), not both");
+  if ((!o.initial_cluster.empty() || !o.join.empty()) && !o.monitor)
+    throw usage_error("--initial-cluster and --join are for monitors: add "
+                      "--monitor");
+  if (!o.join.empty())
+    check_address(o.join, "--join");
+
+  // why: block the stop signals before any thread starts, so only the
+  // signalfd below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  int signal_fd = ::signalfd(-1, &stop_signals, SFD_CLOEXEC);
+  int wake_fd = ::eventfd(0, EFD_CLOEXEC);
+  if (signal_fd < 0 || wake_fd < 0) {
+    log(log_level::error, "daemon",
+        std::string("cannot watch signals: ") + std::strerror(errno));
+    return 1;
+  }
+
+  std::unique_ptr<data_dir> dir;
+  identity me;
+  std::unique_ptr<store::lmdb_raft_log> raft_log;
+  std::unique_ptr<store::state_root> state;
+  std::unique_ptr<store::kv_store> kv;
+  bool must_join = false;
+  store::kv_store_options kv_opts;
+  kv_opts.map_size = o.map_size;
+  try {
+    dir = std::make_unique<data_dir>(o.data_dir);
+    auto stored = dir->load_identity();
+    if (stored) {
+      me = *stored;
+      if (!o.name.empty() && o.name != me.name)
+        throw usage_error("the data directory " + o.data_dir
+                          + " belongs to '" + me.name + "', not '" + o.name
+                          + "'");
+      if (me.monitor && !o.monitor)
+        throw usage_error("the data directory " + o.data_dir
+                          + " holds a monitor: start it with --monitor");
+      if (me.monitor && me.address != advertise)
+        throw usage_error("monitor '" + me.name + "' was at " + me.address
+                          + ", not " + advertise
+                          + "; a monitor cannot move: remove it and add it "
+                            "back at the new address");
+      me.address = advertise;
+      if (o.monitor)
+        me.monitor = true;
+    } else {
+      me = identity{name, advertise, 0, o.monitor};
+    }
+    if (me.monitor) {
+      store::lmdb_raft_log_options lo;
+      lo.map_size = o.map_size;
+      lo.on_warning = [](const std::string& w) {
+        log(log_level::warn, "store", w);
+      };
+      raft_log = std::make_unique<store::lmdb_raft_log>(dir->sub("raft"), lo);
+      state = std::make_unique<store::state_root>(dir->sub("state"));
+      kv = state->open_current(kv_opts);
+      dir->sub("snapshots");
+      bool blank = raft_log->last_index() == 0
+                   && raft_log->snapshot().config.voters.empty()
+                   && raft_log->snapshot().config.learners.empty()
+                   && kv->applied().index == 0;
+      if (blank && me.cluster_id == 0) {
+        if (!o.initial_cluster.empty()) {
+          auto config = parse_initial_cluster(o.initial_cluster);
+          auto self = config.find(raft::member_id_of(me.name));
+          if (!self)
+            throw usage_error("--initial-cluster does not list this daemon ('"
+                              + me.name + "'; see --name)");
+          if (self->address != me.address)
+            throw usage_error("--initial-cluster gives '" + me.name
+                              + "' the address " + self->address
+                              + ", but this daemon is at " + me.address);
+          raft::snapshot_meta boot;
+          boot.config = config;
+          raft_log->reset(boot);
+          raft_log->sync();
+          me.cluster_id = cluster_id_of(config, o.cluster_token);
+          log(log_level::info, "daemon",
+              "bootstrapped a new cluster of " + std::to_string(config.voters.size())
+                + " monitors");
+        } else if (!o.join.empty()) {
+          if (o.join == me.address)
+            throw usage_error("--join names this daemon itself");
+          me.cluster_id = fetch_cluster_id(o.join);
+          must_join = true;
+        } else {
+          throw usage_error("a new monitor needs --initial-cluster "
+                            "NAME=HOST:PORT,... (to start a cluster) or "
+                            "--join HOST:PORT (to join a running one)");
+        }
+      } else if (!o.initial_cluster.empty() || !o.join.empty()) {
+        log(log_level::info, "daemon",
+            "the data directory holds a member already; ignoring "
+            "--initial-cluster and --join");
+      }
+    }
+    dir->save_identity(me);
+  } catch (const usage_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    log(log_level::error, "daemon", std::string("refusing to start: ") + e.what());
+    return 1;
+  }
+
+  int exit_code = 0;
+  {
+    caf::actor_system_config cfg;
+    // why: idle CAF workers otherwise sleep 50 us between polls and miss
+    // new work (toolchain notes, §3).
+    cfg.set("work-stealing.aggressive-poll-attempts", std::size_t{0});
+    cfg.set("work-stealing.moderate-poll-attempts", std::size_t{0});
+    caf::actor_system sys{cfg};
+
+    rpc::rpc_node_config rc;
+    rc.self.name = me.name;
+    rc.self.id = raft::member_id_of(me.name);
+    rc.self.address = me.address;
+    rc.self.cluster_id = me.cluster_id;
+    rc.self.monitor = me.monitor;
+    rc.self.version = version;
+    rc.listen = listen;
+    rc.log = [](const std::string& s) { log(log_level::warn, "rpc", s); };
+    std::unique_ptr<rpc::rpc_node> node;
+    try {
+      node = std::make_unique<rpc::rpc_node>(sys, rc);
+    } catch (const std::exception& e) {
+      log(log_level::error, "daemon", e.what());
+      return 1;
+    }
+
+    raft::raft_actor raft;
+    config::config_actor config;
+    caf::actor sup;
+    if (me.monitor) {
+      auto applied = kv->applied();
+      auto applied_config = kv->config();
+      config::config_actor_config cc;
+      cc.store = kv_opts;
+      cc.on_event = [](const std::string& s) { log(log_level::info, "config", s); };
+      config = config::spawn_config(sys, cc, std::move(state), std::move(kv));
+      raft::raft_actor_config rcfg;
+      rcfg.node.id = raft::member_id_of(me.name);
+      rcfg.node.election_ticks = o.election_ticks;
+      rcfg.node.heartbeat_ticks = o.heartbeat_ticks;
+      rcfg.node.seed = rcfg.node.id ^ static_cast<std::uint64_t>(::getpid());
+      rcfg.name = me.name;
+      rcfg.tick_interval = std::chrono::milliseconds(o.tick_ms);
+      rcfg.snapshot_dir = o.data_dir + "/snapshots";
+      rcfg.compact_min_entries = o.snapshot_entries;
+      rcfg.compact_keep_entries = std::max<std::size_t>(o.snapshot_entries / 2, 1);
+      rcfg.on_event = [](const std::string& s) { log(log_level::info, "raft", s); };
+      try {
+        raft = raft::spawn_raft(sys, rcfg, std::move(raft_log), applied,
+                                applied_config, node->transport(), config);
+      } catch (const std::exception& e) {
+        log(log_level::error, "daemon", std::string("refusing to start: ") + e.what());
+        caf::anon_send_exit(config, caf::exit_reason::user_shutdown);
+        return 1;
+      }
+      caf::anon_send(config, raft);
+      node->attach(raft, config);
+      sup = sys.spawn(supervisor, wake_fd, std::vector<caf::actor_addr>{},
+                      std::vector<caf::strong_actor_ptr>{
+                        caf::actor_cast<caf::strong_actor_ptr>(raft),
+                        caf::actor_cast<caf::strong_actor_ptr>(config)});
+    }
+    log(log_level::info, "daemon",
+        "'" + me.name + "' serving on " + listen.front()
+          + (me.monitor ? " (monitor)" : ""));
+
+    if (must_join) {
+      try {
+        add_self(o.join, {raft::member_id_of(me.name), me.name, me.address});
+        log(log_level::info, "daemon",
+            "joined the cluster as a learner; the leader promotes this "
+            "monitor once it has caught up");
+      } catch (const std::exception& e) {
+        log(log_level::error, "daemon", e.what());
+        exit_code = 1;
+      }
+    }
+
+    while (exit_code == 0) {
+      pollfd fds[2] = {{signal_fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0) {
+        if (errno == EINTR)
+          continue;
+        break;
+      }
+      if (fds[0].revents & POLLIN) {
+        signalfd_siginfo si{};
+        if (::read(signal_fd, &si, sizeof(si)) > 0)
+          log(log_level::info, "daemon",
+              std::string("stopping on ") + strsignal(static_cast<int>(si.ssi_signo)));
+        break;
+      }
+      if (fds[1].revents & POLLIN) {
+        exit_code = 1;
+        break;
+      }
+    }
+
+    if (raft && exit_code == 0)
+      hand_over_leadership(sys, raft);
+    node->stop();
+    if (raft)
+      caf::anon_send_exit(raft, caf::exit_reason::user_shutdown);
+    if (config)
+      caf::anon_send_exit(config, caf::exit_reason::user_shutdown);
+    if (sup)
+      caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    raft = nullptr;
+    config = nullptr;
+    sup = nullptr;
+    node.reset();
+    sys.await_all_actors_done();
+  }
+  ::close(signal_fd);
+  ::close(wake_fd);
+  log(log_level::info, "daemon", exit_code == 0 ? "stopped" : "stopped after an error");
+  return exit_code;
+}
+
+} // namespace gd::daemon

@@ -1,0 +1,52 @@
+#pragma once
+
+// The daemon's data directory: an exclusive lock, and the node identity file
+// that pins who this daemon is across restarts.
+//
+//   DIR/LOCK        flock()ed while a daemon runs; holds its pid
+//   DIR/node.conf   identity: name, address, cluster id, monitor (below)
+//   DIR/raft/       the Raft log (monitors)
+//   DIR/state/      the state machine store (monitors)
+//   DIR/snapshots/  snapshot files in transit (monitors)
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace gd::daemon {
+
+/// Who this daemon is; written when the data dir is first used.
+struct identity {
+  std::string name;
+  std::string address;
+  /// 0 until the daemon belongs to a cluster.
+  std::uint64_t cluster_id = 0;
+  bool monitor = false;
+};
+
+/// Holds DIR/LOCK until destroyed.
+class data_dir {
+public:
+  /// Creates `path` if needed and locks it. Throws std::runtime_error if
+  /// another process holds the lock ("... is in use by pid N").
+  explicit data_dir(std::string path);
+  ~data_dir();
+  data_dir(const data_dir&) = delete;
+  data_dir& operator=(const data_dir&) = delete;
+
+  const std::string& path() const { return path_; }
+  /// path()/sub, created if missing.
+  std::string sub(const std::string& name) const;
+
+  /// The identity stored here, if any. Throws std::runtime_error naming the
+  /// file and line if it does not parse.
+  std::optional<identity> load_identity() const;
+  /// Stores `id` atomically (temp file, fsync, rename).
+  void save_identity(const identity& id) const;
+
+private:
+  std::string path_;
+  int lock_fd_ = -1;
+};
+
+} // namespace gd::daemon

@@ -1,0 +1,73 @@
+// glusterd-actor: the management daemon. Wiring only: flags in, run().
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cmd/glusterd-actor/daemon.hpp"
+
+int main(int argc, char** argv) {
+  gd::daemon::options o;
+  std::string map_size = "1G";
+  CLI::App app{"glusterd-actor: the management daemon of a glusterd-actor "
+               "cluster (every server runs one; 3 or 5 also run the monitor)",
+               "glusterd-actor"};
+  app.set_config("--config", "",
+                 "read options from this file (TOML or INI: key = value)");
+  app.add_option("--data-dir", o.data_dir,
+                 "directory for this daemon's state (created if missing)")
+    ->required();
+  app.add_option("--listen", o.listen,
+                 "HOST:PORT to serve on (repeatable; default 0.0.0.0:24007)");
+  app.add_option("--advertise", o.advertise,
+                 "HOST:PORT other daemons reach this one at (default: the "
+                 "first --listen)");
+  app.add_option("--name", o.name,
+                 "member name (default: the host of --advertise)");
+  app.add_flag("--monitor", o.monitor,
+               "also run a monitor: a member of the Raft ensemble that stores "
+               "the cluster configuration");
+  app.add_option("--initial-cluster", o.initial_cluster,
+                 "NAME=HOST:PORT,...: the monitors of a new cluster (first "
+                 "start only)");
+  app.add_option("--cluster-token", o.cluster_token,
+                 "mixed into the id of a new cluster");
+  app.add_option("--join", o.join,
+                 "HOST:PORT of a running cluster's daemon: join it as a new "
+                 "monitor (first start only)");
+  app.add_option("--log-level", o.log_level, "debug, info, warn or error");
+  app.add_option("--tick-ms", o.tick_ms, "Raft tick in milliseconds")
+    ->capture_default_str();
+  app.add_option("--election-ticks", o.election_ticks,
+                 "election timeout in ticks (randomized up to twice that)")
+    ->capture_default_str();
+  app.add_option("--heartbeat-ticks", o.heartbeat_ticks,
+                 "leader heartbeat interval in ticks")
+    ->capture_default_str();
+  app.add_option("--map-size", map_size,
+                 "maximum size of the Raft log and of the state store "
+                 "(e.g. 512M, 4G)")
+    ->capture_default_str();
+  app.add_option("--snapshot-entries", o.snapshot_entries,
+                 "compact the Raft log once this many entries follow its "
+                 "snapshot")
+    ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "glusterd-actor: " << e.what() << "\n"
+              << "Run with --help for the options." << std::endl;
+    return 2;
+  }
+  try {
+    o.map_size = gd::daemon::parse_size(map_size, "--map-size");
+    return gd::daemon::run(o);
+  } catch (const gd::daemon::usage_error& e) {
+    std::cerr << "glusterd-actor: " << e.what() << std::endl;
+    return 2;
+  }
+}
