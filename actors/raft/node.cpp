@@ -128,6 +128,7 @@ void node::tick() {
 void node::reset(term_t term) {
   // why: fail reads first, so refusals to followers carry the old term.
   fail_pending_reads();
+  fail_forwarded_reads(no_member);
   if (term != term_)
     set_hard_state(term, no_member);
   leader_ = no_member;
@@ -153,6 +154,7 @@ void node::become_pre_candidate() {
   // why: a pre-candidate changes neither its term nor its vote; it only asks
   // whether it could win.
   fail_pending_reads();
+  fail_forwarded_reads(no_member);
   role_ = role::pre_candidate;
   leader_ = no_member;
   votes_.clear();
@@ -283,6 +285,8 @@ void node::step(const message& m) {
         return; // why: two leaders in one term cannot exist; drop it.
       if (role_ != role::follower)
         become_follower(term_, m.from);
+      if (leader_ != m.from)
+        fail_forwarded_reads(m.from);
       leader_ = m.from;
       election_elapsed_ = 0;
       if (m.type == message_type::append)
@@ -523,6 +527,8 @@ void node::handle_read_index(const message& m) {
 }
 
 void node::handle_read_index_reply(const message& m) {
+  if (forwarded_reads_.erase(m.context) == 0)
+    return; // already failed (the leader changed) or a duplicate
   if (m.reject)
     out_.failed_reads.push_back(m.context);
   else
@@ -727,6 +733,17 @@ void node::fail_pending_reads() {
   reads_before_commit_.clear();
 }
 
+void node::fail_forwarded_reads(member_id except_leader) {
+  for (auto it = forwarded_reads_.begin(); it != forwarded_reads_.end();) {
+    if (it->second == except_leader) {
+      ++it;
+      continue;
+    }
+    out_.failed_reads.push_back(it->first);
+    it = forwarded_reads_.erase(it);
+  }
+}
+
 void node::finish_transfer_if_ready(member_id peer) {
   if (peer != transfer_target_)
     return;
@@ -875,6 +892,7 @@ void node::read_index(std::uint64_t context) {
   if (role_ == role::leader) {
     start_read(opts_.id, context);
   } else if (leader_ != no_member) {
+    forwarded_reads_[context] = leader_;
     message m;
     m.type = message_type::read_index;
     m.to = leader_;

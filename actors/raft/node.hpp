@@ -270,6 +270,7 @@ private:
   void maybe_promote_learners();
   void confirm_reads();
   void fail_pending_reads();
+  void fail_forwarded_reads(member_id except_leader);
   void start_read(member_id from, std::uint64_t context);
   void finish_transfer_if_ready(member_id peer);
   propose_outcome refuse(propose_errc e, std::string msg) const;
@@ -335,6 +336,11 @@ private:
   std::deque<pending_read> pending_reads_;
   /// Reads waiting for the first commit of this leader's term.
   std::deque<std::pair<member_id, std::uint64_t>> reads_before_commit_;
+
+  /// Follower: read contexts forwarded to a leader, by that leader. When
+  /// the leader changes they fail at once (the old one may be dead, and its
+  /// answer would never come).
+  std::map<std::uint64_t, member_id> forwarded_reads_;
 
   // outputs
   ready out_;

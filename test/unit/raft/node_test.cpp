@@ -473,6 +473,19 @@ BOOST_FIXTURE_TEST_CASE(read_index_follower_forwards_to_leader, three) {
   BOOST_TEST(c.reads(2)[0].index == 2u);
 }
 
+BOOST_FIXTURE_TEST_CASE(read_index_forwarded_to_dead_leader_fails_on_change,
+                        three) {
+  BOOST_REQUIRE(c.elect(0));
+  c.isolate(0); // the leader "dies": m3's forwarded read is lost
+  c.node(2).read_index(11);
+  c.settle();
+  BOOST_TEST(c.reads(2).empty());
+  BOOST_TEST(c.failed_reads(2).empty());
+  c.tick_all(40); // m2 and m3 elect a new leader
+  BOOST_REQUIRE(c.failed_reads(2).size() == 1u);
+  BOOST_TEST(c.failed_reads(2)[0] == 11u);
+}
+
 BOOST_FIXTURE_TEST_CASE(read_index_without_leader_fails_at_once, three) {
   c.node(1).read_index(4);
   c.settle();
