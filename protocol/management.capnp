@@ -25,7 +25,10 @@ interface Management {
   # The KV API. Any daemon serves it: writes go to the leader, reads are
   # linearizable (ReadIndex) unless serializable.
   monitor @2 () -> (monitor :Monitor.Monitor);
-  raftPeer @3 (clusterId :UInt64, from :UInt64) -> (peer :Raft.RaftPeer);
+  raftPeer @3 (clusterId :UInt64, from :UInt64, fromAddress :Text)
+           -> (peer :Raft.RaftPeer);
   # For monitors only: the inbox for member `from` of cluster `clusterId`.
-  # Refused (exception) if this daemon is not a monitor of that cluster.
+  # `fromAddress` is where `from` is reached: a monitor that just joined
+  # does not know its peers yet and answers the leader there. Refused
+  # (exception) if this daemon is not a monitor of that cluster.
 }

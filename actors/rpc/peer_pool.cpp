@@ -78,8 +78,10 @@ struct peer_pool::connection {
 struct peer_pool::entry {
   kj::Maybe<kj::Own<connection>> conn;
   kj::Maybe<proto::schema::Management::Client> cap;
-  bool failed = false;
-  kj::TimePoint failed_at = kj::origin<kj::TimePoint>();
+  /// When the last dial started: the backoff counts from here, not from the
+  /// last failure (failures of queued calls keep coming while a peer is
+  /// down, and must not postpone the redial forever).
+  kj::Maybe<kj::TimePoint> last_dial;
 };
 
 peer_pool::peer_pool(kj::AsyncIoContext& io, capnp::ReaderOptions opts)
@@ -96,8 +98,6 @@ void peer_pool::drop(const std::string& address) {
   auto it = entries_.find(address);
   if (it == entries_.end())
     return;
-  it->second->failed = true;
-  it->second->failed_at = timer_.now();
   it->second->cap = nullptr;
   // why: destroy the connection later, not inside a callback it may be
   // running.
@@ -116,12 +116,14 @@ peer_pool::management(const std::string& address) {
   KJ_IF_MAYBE(cap, e->cap) {
     return *cap;
   }
-  if (e->failed && timer_.now() - e->failed_at < redial_backoff)
-    return proto::schema::Management::Client(kj::Exception(
-      kj::Exception::Type::DISCONNECTED, __FILE__, __LINE__,
-      kj::str(cannot_connect_prefix, address.c_str(),
-              ": it failed moments ago (retrying shortly)")));
-  e->failed = false;
+  KJ_IF_MAYBE(t, e->last_dial) {
+    if (timer_.now() - *t < redial_backoff)
+      return proto::schema::Management::Client(kj::Exception(
+        kj::Exception::Type::DISCONNECTED, __FILE__, __LINE__,
+        kj::str(cannot_connect_prefix, address.c_str(),
+                ": it failed moments ago (retrying shortly)")));
+  }
+  e->last_dial = timer_.now();
   auto [host, port] = split_address(address);
   auto* self = this;
   auto* ent = e.get();

@@ -17,10 +17,12 @@ ignore_errors ignore;
 } // namespace
 
 raft_sender::raft_sender(peer_pool& pool, std::uint64_t cluster_id,
-                         raft::member_id self, std::size_t max_inflight)
+                         raft::member_id self, std::string self_address,
+                         std::size_t max_inflight)
   : pool_(pool),
     cluster_id_(cluster_id),
     self_(self),
+    self_address_(std::move(self_address)),
     max_inflight_(max_inflight),
     tasks_(ignore) {
   // nop
@@ -31,11 +33,22 @@ void raft_sender::set_directory(const std::vector<raft::member>& members) {
     if (m.id == self_)
       continue;
     auto& p = peers_[m.id];
+    p.configured = true;
     if (p.address != m.address) {
       p.address = m.address;
       p.cap = nullptr;
     }
   }
+}
+
+void raft_sender::learn(raft::member_id id, const std::string& address) {
+  if (id == self_ || address.empty())
+    return;
+  auto& p = peers_[id];
+  if (p.configured || p.address == address)
+    return;
+  p.address = address;
+  p.cap = nullptr;
 }
 
 void raft_sender::deliver(const raft::peer_batch& batch) {
@@ -56,6 +69,7 @@ void raft_sender::deliver(const raft::peer_batch& batch) {
     auto req = pool_.management(p.address).raftPeerRequest();
     req.setClusterId(cluster_id_);
     req.setFrom(self_);
+    req.setFromAddress(self_address_);
     cap = req.send().getPeer(); // pipelined: no round trip to wait for
     p.cap = cap;
   }

@@ -20,12 +20,17 @@ namespace gd::rpc {
 class raft_sender {
 public:
   raft_sender(peer_pool& pool, std::uint64_t cluster_id, raft::member_id self,
-              std::size_t max_inflight = 256);
+              std::string self_address, std::size_t max_inflight = 256);
 
   void set_cluster_id(std::uint64_t id) { cluster_id_ = id; }
 
-  /// Learns where the members are.
+  /// Learns where the members are (from the configuration: authoritative).
   void set_directory(const std::vector<raft::member>& members);
+
+  /// Learns where member `id` is from its own call, unless the
+  /// configuration says otherwise: a monitor that just joined knows no
+  /// configuration yet and must still answer the leader.
+  void learn(raft::member_id id, const std::string& address);
 
   /// Sends `batch` to member batch.to (or drops it; see above).
   void deliver(const raft::peer_batch& batch);
@@ -35,6 +40,8 @@ public:
 private:
   struct peer {
     std::string address;
+    /// The address came from the configuration (not just from a call).
+    bool configured = false;
     kj::Maybe<proto::schema::RaftPeer::Client> cap;
     std::size_t inflight = 0;
   };
@@ -42,6 +49,7 @@ private:
   peer_pool& pool_;
   std::uint64_t cluster_id_;
   raft::member_id self_;
+  std::string self_address_;
   std::size_t max_inflight_;
   std::map<raft::member_id, peer> peers_;
   std::uint64_t dropped_ = 0;

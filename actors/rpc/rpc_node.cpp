@@ -60,7 +60,7 @@ struct kj_side {
           actor_bridge& bridge, const rpc_node_config& cfg)
     : opts(reader_options(cfg.max_message_bytes)),
       pool(io, opts),
-      sender(pool, cfg.self.cluster_id, cfg.self.id),
+      sender(pool, cfg.self.cluster_id, cfg.self.id, cfg.self.address),
       ctx{cfg.self, sys, loop, bridge, pool, sender,
           io.provider->getTimer(), {}, {}, cfg.log, {}, 0},
       log(cfg.log),

@@ -9,6 +9,7 @@
 #include "actors/rpc/actor_bridge.hpp"
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/peer_pool.hpp"
+#include "actors/rpc/raft_sender.hpp"
 #include "protocol/kv_capnp.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/monitor.capnp.h"
@@ -706,6 +707,8 @@ protected:
                "cluster id mismatch: the caller belongs to another cluster",
                p.getClusterId(), ctx_.self.cluster_id);
     KJ_REQUIRE(p.getFrom() != raft::no_member, "a peer needs a member id");
+    if (p.hasFromAddress())
+      ctx_.sender.learn(p.getFrom(), text(p.getFromAddress()));
     c.getResults().setPeer(kj::heap<raft_peer_service>(ctx_, p.getFrom()));
     return kj::READY_NOW;
   }
