@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "actors/raft/node.hpp"
-#include "protocol/status.hpp"
+#include "test/support/status_printer.hpp"
 #include "protocol/raft_types.hpp"
 
 namespace gd::raft {
@@ -33,10 +33,3 @@ inline std::ostream& boost_test_print_type(std::ostream& os, const entry& e) {
 
 } // namespace gd::raft
 
-namespace gd {
-
-inline std::ostream& boost_test_print_type(std::ostream& os, status_code c) {
-  return os << to_string(c);
-}
-
-} // namespace gd

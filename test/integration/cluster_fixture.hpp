@@ -1,0 +1,115 @@
+#pragma once
+
+// A cluster of real glusterd-actor monitors on loopback for integration
+// tests, and a multi-threaded client workload that records a history for the
+// linearizability checker and remembers every acknowledged write.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cmd/client/client.hpp"
+#include "test/integration/daemon_process.hpp"
+#include "test/support/linearizability.hpp"
+
+namespace gd::test {
+
+/// Monitors m1..mN at PREFIX.1:24007 ... PREFIX.N:24007, data under `root`.
+class test_cluster {
+public:
+  /// Starts `n` monitors that bootstrap a cluster together. `ip_prefix` is
+  /// like "127.7.1" (tests use their own blocks, so they can run beside a
+  /// dev cluster and each other).
+  test_cluster(std::string root, std::string ip_prefix, std::size_t n,
+               int tick_ms = 50);
+  /// Kills every daemon and removes `root`.
+  ~test_cluster();
+
+  std::size_t size() const { return procs_.size(); }
+  std::string name(std::size_t i) const { return "m" + std::to_string(i + 1); }
+  std::string address(std::size_t i) const;
+  std::string data_dir(std::size_t i) const;
+  daemon_process& process(std::size_t i) { return *procs_.at(i); }
+
+  /// (Re)starts member i with its data dir; a blank member joins through
+  /// `join` if given, else bootstraps with the initial members.
+  void start(std::size_t i, const std::string& join = {});
+  /// Adds a member slot (not started).
+  std::size_t add_slot();
+  void kill9(std::size_t i);
+  void terminate(std::size_t i);
+
+  /// Waits until one member leads and every running member in `among`
+  /// (default: all running) names it; returns its index. Throws
+  /// std::runtime_error if that does not happen within `timeout`.
+  std::size_t wait_for_leader(std::chrono::milliseconds timeout,
+                              std::vector<std::size_t> among = {});
+
+  /// Addresses of the members started and not stopped since. Thread-safe
+  /// (workload threads call it while the test restarts members).
+  std::vector<std::string> running_addresses() const;
+
+  /// The tail of every member's log, for failure messages.
+  std::string logs();
+
+private:
+  std::string root_;
+  std::string prefix_;
+  std::size_t initial_;
+  int tick_ms_;
+  std::vector<std::unique_ptr<daemon_process>> procs_;
+  mutable std::mutex live_mu_;
+  std::set<std::size_t> live_;
+};
+
+/// Client threads writing and reading while the test breaks things.
+///
+/// Contended keys "k0".."k<keys-1>" get puts, gets and compare-and-swaps,
+/// recorded for the linearizability checker; unique keys "u/<thread>/<n>"
+/// get one put each, remembered when acknowledged (none may be lost).
+class workload {
+public:
+  /// `targets` is asked for the current member addresses on each reconnect.
+  workload(std::function<std::vector<std::string>()> targets, int threads,
+           int keys);
+  ~workload();
+
+  void start();
+  /// Stops and joins the threads.
+  void stop();
+
+  /// Time of the last acknowledged write.
+  std::chrono::steady_clock::time_point last_write() const;
+  std::size_t acknowledged() const { return ok_; }
+  std::size_t unknown() const { return unknown_; }
+
+  /// Acknowledged unique keys.
+  std::set<std::string> acked_unique() const;
+  /// The history of the contended keys (after stop()).
+  std::vector<kv_op> history() const { return history_.ops(); }
+  /// Records a final read of every contended key through `address`.
+  void final_reads(const std::string& address);
+
+private:
+  void run(int id);
+
+  std::function<std::vector<std::string>()> targets_;
+  int threads_;
+  int keys_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> workers_;
+  history_recorder history_;
+  mutable std::mutex mu_;
+  std::set<std::string> acked_unique_;
+  std::atomic<std::int64_t> last_write_ns_{0};
+  std::atomic<std::size_t> ok_{0};
+  std::atomic<std::size_t> unknown_{0};
+};
+
+} // namespace gd::test

@@ -1,0 +1,104 @@
+#include "test/integration/daemon_process.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <spawn.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+
+extern char** environ;
+
+namespace gd::test {
+
+daemon_process::daemon_process(const std::string& binary,
+                               std::vector<std::string> args,
+                               std::string log_path)
+  : log_path_(std::move(log_path)) {
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  auto rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(),
+                        environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0)
+    throw std::runtime_error("cannot start " + binary);
+}
+
+daemon_process::~daemon_process() {
+  if (running()) {
+    kill9();
+    wait(std::chrono::seconds(10));
+  }
+}
+
+bool daemon_process::running() {
+  if (status_)
+    return false;
+  int st = 0;
+  auto r = ::waitpid(pid_, &st, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
+  return true;
+}
+
+void daemon_process::kill9() {
+  if (running())
+    ::kill(pid_, SIGKILL);
+}
+
+void daemon_process::terminate() {
+  if (running())
+    ::kill(pid_, SIGTERM);
+}
+
+std::optional<int> daemon_process::wait(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return status_;
+}
+
+std::string daemon_process::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+namespace {
+
+std::string env_or_throw(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v)
+    throw std::runtime_error(std::string("set ") + name
+                             + " to the binary under test");
+  return v;
+}
+
+} // namespace
+
+std::string daemon_binary() {
+  return env_or_throw("GLUSTERD_ACTOR");
+}
+
+std::string glcli_binary() {
+  return env_or_throw("GLCLI");
+}
+
+} // namespace gd::test
