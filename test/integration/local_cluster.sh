@@ -57,10 +57,10 @@ done
 
 echo "started $MONITORS monitors (logs: $VAR/<i>.log); waiting for a leader..."
 for _ in $(seq 1 100); do
-  if out=$("$GLCLI" --remote-host 127.1.1.1 --timeout 2 monitor status 2>/dev/null) \
-     && grep -q '^Leader:' <<<"$out"; then
+  if json=$("$GLCLI" --remote-host 127.1.1.1 --timeout 2 --json monitor status 2>/dev/null) \
+     && grep -q '"leader":{"name":"[^"]' <<<"$json"; then
     echo
-    echo "$out"
+    "$GLCLI" --remote-host 127.1.1.1 monitor status
     cat <<EOF
 
 The cluster is up. Try:
