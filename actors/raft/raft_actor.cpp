@@ -56,6 +56,8 @@ struct pending_change {
 struct pending_transfer {
   member_id target = no_member;
   caf::typed_response_promise<gd::status> promise;
+  /// Give up waiting to learn the new leader after this tick.
+  std::uint64_t deadline_tick = 0;
 };
 
 struct raft_state {
@@ -454,10 +456,17 @@ void report_changes(self_ptr self) {
   }
   if (st.transfer) {
     if (core.current_role() != role::leader) {
-      auto s = gd::status::success();
-      s.leader = hint_of(core);
-      st.transfer->promise.deliver(std::move(s));
-      st.transfer.reset();
+      // why: answer once the new leader is known (its first heartbeat),
+      // so the caller learns who leads now; or at the deadline.
+      if (core.leader() != no_member || st.ticks >= st.transfer->deadline_tick) {
+        auto s = gd::status::success();
+        s.leader = hint_of(core);
+        if (s.leader.id == no_member)
+          s.message = "leadership was handed over; the new leader is not "
+                      "known here yet";
+        st.transfer->promise.deliver(std::move(s));
+        st.transfer.reset();
+      }
     } else if (core.transfer_target() == no_member) {
       st.transfer->promise.deliver(gd::status::error(
         status_code::timeout, "the target did not take over within an "
@@ -715,7 +724,9 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
       if (t.target == st.core->id())
         return gd::status::success();
       auto promise = self->make_response_promise<gd::status>();
-      st.transfer = pending_transfer{t.target, promise};
+      st.transfer = pending_transfer{
+        t.target, promise,
+        st.ticks + 3 * static_cast<std::uint64_t>(st.cfg.node.election_ticks)};
       schedule_flush(self);
       return promise;
     },

@@ -59,7 +59,7 @@ void kj_loop::run(init_fn init, teardown_fn teardown,
                   std::promise<void>& started) {
   auto io = kj::setupAsyncIo();
   try {
-    init(io);
+    init(*this, io);
   } catch (...) {
     started.set_exception(std::current_exception());
     return;

@@ -18,7 +18,8 @@ namespace gd::rpc {
 class kj_loop {
 public:
   /// Runs on the loop thread before anything else; may wait on promises.
-  using init_fn = std::function<void(kj::AsyncIoContext&)>;
+  /// Gets the loop itself: the constructor has not returned yet.
+  using init_fn = std::function<void(kj_loop&, kj::AsyncIoContext&)>;
   /// Runs on the loop thread after the last posted work, to destroy the KJ
   /// objects init created (they must die on this thread).
   using teardown_fn = std::function<void()>;

@@ -174,8 +174,8 @@ rpc_node::rpc_node(caf::actor_system& sys, rpc_node_config cfg)
   : impl_(std::make_unique<impl>(sys, std::move(cfg))) {
   auto* st = impl_.get();
   st->loop = std::make_unique<kj_loop>(
-    [st](kj::AsyncIoContext& io) {
-      auto side = new kj_side(io, st->sys, *st->loop, st->bridge, st->cfg);
+    [st](kj_loop& loop, kj::AsyncIoContext& io) {
+      auto side = new kj_side(io, st->sys, loop, st->bridge, st->cfg);
       try {
         for (const auto& address : st->cfg.listen)
           side->listen(io, address);

@@ -7,7 +7,7 @@
 
 #include "cmd/client/client.hpp"
 #include "test/unit/cli/fake_daemon.hpp"
-#include "test/unit/cli/glcli_spawn.hpp"
+#include "test/support/glcli_spawn.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "test/unit/cli/fake_daemon.hpp"
-#include "test/unit/cli/glcli_spawn.hpp"
+#include "test/support/glcli_spawn.hpp"
 
 #include <csignal>
 #include <fstream>

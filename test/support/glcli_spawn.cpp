@@ -1,4 +1,4 @@
-#include "test/unit/cli/glcli_spawn.hpp"
+#include "test/support/glcli_spawn.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
