@@ -358,14 +358,16 @@ kv::range_result kv_store::range(const kv::range_request& r) const {
   return impl_->range(t, r, impl_->read_applied(t).revision);
 }
 
-events_result kv_store::events(kv::revision from, const kv::key_range& r,
-                               std::size_t max_events) const {
-  auto& s = *impl_;
+namespace {
+
+/// The events of revisions >= `from` in `r`, read through `t` whose
+/// applied state is `state` (see kv_store::events).
+events_result read_events(const store_env& s, const lmdb::txn& t,
+                          const applied_state& state, kv::revision from,
+                          const kv::key_range& r, std::size_t max_events) {
   if (from < 1)
     precondition(s.who(), "events from revision " + str(from)
                             + ": revisions start at 1");
-  lmdb::read_txn t(s.env);
-  auto state = s.read_applied(t);
   events_result res;
   res.compact_revision = state.compact_revision;
   if (from <= state.compact_revision) {
@@ -394,6 +396,14 @@ events_result kv_store::events(kv::revision from, const kv::key_range& r,
   }
   res.next_revision = std::max(from, state.revision + 1);
   return res;
+}
+
+} // namespace
+
+events_result kv_store::events(kv::revision from, const kv::key_range& r,
+                               std::size_t max_events) const {
+  lmdb::read_txn t(impl_->env);
+  return read_events(*impl_, t, impl_->read_applied(t), from, r, max_events);
 }
 
 applied_state kv_store::copy_to(const std::string& target_dir) const {
@@ -722,6 +732,18 @@ kv::range_result
 kv_store::write_batch::range(const kv::range_request& r) const {
   impl_->require_open();
   return impl_->store->range(impl_->txn, r, impl_->state.revision);
+}
+
+events_result kv_store::write_batch::events(kv::revision from,
+                                            const kv::key_range& r,
+                                            std::size_t max_events) const {
+  impl_->require_open();
+  return read_events(*impl_->store, impl_->txn, impl_->state, from, r,
+                     max_events);
+}
+
+applied_state kv_store::write_batch::applied() const {
+  return impl_->state;
 }
 
 kv::revision kv_store::write_batch::revision() const {

@@ -133,6 +133,13 @@ public:
   kv::write_result apply(const kv::write_request& r);
   kv::range_result range(const kv::range_request& r) const;
 
+  /// Like kv_store::events(), but sees the batch's own writes.
+  events_result events(kv::revision from, const kv::key_range& r,
+                       std::size_t max_events) const;
+
+  /// The applied position and revisions as of the batch's writes so far.
+  applied_state applied() const;
+
   /// The revision as of the batch's writes so far.
   kv::revision revision() const;
   kv::revision compact_revision() const;

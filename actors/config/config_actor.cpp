@@ -32,13 +32,37 @@ constexpr std::size_t watch_chunk = 1000;
 
 using raft::log_index;
 
+/// Where an answer goes: the requester's response promise, or the
+/// request's own callback (see kv_write::on_reply).
+template <class T>
+class reply_to {
+public:
+  explicit reply_to(caf::typed_response_promise<T> p) : promise_(std::move(p)) {
+    // nop
+  }
+  explicit reply_to(std::function<void(T)> f) : callback_(std::move(f)) {
+    // nop
+  }
+
+  void deliver(T value) {
+    if (callback_)
+      callback_(std::move(value));
+    else
+      promise_.deliver(std::move(value));
+  }
+
+private:
+  caf::typed_response_promise<T> promise_;
+  std::function<void(T)> callback_;
+};
+
 struct pending_write {
-  caf::typed_response_promise<kv_write_reply> promise;
+  reply_to<kv_write_reply> reply;
   time_point deadline;
 };
 
 struct pending_read {
-  caf::typed_response_promise<kv_read_reply> promise;
+  reply_to<kv_read_reply> reply;
   kv::range_request req;
   time_point deadline;
 };
@@ -67,6 +91,17 @@ struct config_state {
   std::multimap<raft::log_index, std::uint64_t> reads_by_index;
   std::vector<watcher> watchers;
 
+  /// The open apply transaction. Committed entries are applied into it and
+  /// served from it at once; it is committed (one flush for many batches)
+  /// every commit_interval, when it grows large, before snapshots and on a
+  /// clean stop. A crash loses it, and the restart re-applies those entries
+  /// from the Raft log, which holds them durably. Needs a detached actor:
+  /// an LMDB write transaction is bound to its thread.
+  std::optional<store::kv_store::write_batch> batch;
+  caf::actor_clock::time_point batch_opened;
+  std::size_t batch_entries = 0;
+  std::size_t batch_bytes = 0;
+
   static inline const char* name = "config";
 };
 
@@ -75,6 +110,33 @@ using self_ptr = config_actor_impl::stateful_pointer<config_state>;
 void note(config_state& st, const std::string& what) {
   if (st.cfg.on_event)
     st.cfg.on_event("config: " + what);
+}
+
+/// How long applied entries may wait in the open transaction.
+constexpr auto commit_interval = std::chrono::milliseconds(50);
+/// Commit the open transaction early past these sizes.
+constexpr std::size_t max_batch_entries = 10000;
+constexpr std::size_t max_batch_bytes = std::size_t{16} << 20;
+
+store::kv_store::write_batch& open_batch(self_ptr self);
+
+/// Commits the open apply transaction, if any. Throws store_error.
+void commit_batch(config_state& st) {
+  if (!st.batch)
+    return;
+  st.batch->commit();
+  st.batch.reset();
+}
+
+kv::range_result read_range(const config_state& st,
+                            const kv::range_request& r) {
+  return st.batch ? st.batch->range(r) : st.kv->range(r);
+}
+
+store::events_result read_events(const config_state& st, kv::revision from,
+                                 const kv::key_range& r, std::size_t max) {
+  return st.batch ? st.batch->events(from, r, max)
+                  : st.kv->events(from, r, max);
 }
 
 gd::status not_leader_status(const config_state& st) {
@@ -91,6 +153,17 @@ kv::key_range all_keys() {
 void fatal(self_ptr self, const std::string& what) {
   note(self->state, "fatal: " + what);
   self->quit(caf::make_error(caf::sec::runtime_error, what));
+}
+
+store::kv_store::write_batch& open_batch(self_ptr self) {
+  auto& st = self->state;
+  if (!st.batch) {
+    st.batch.emplace(st.kv->begin());
+    st.batch_opened = self->clock().now();
+    st.batch_entries = 0;
+    st.batch_bytes = 0;
+  }
+  return *st.batch;
 }
 
 // -- watches --------------------------------------------------------------------
@@ -118,7 +191,7 @@ void catch_up(self_ptr self, watcher& w) {
   auto& st = self->state;
   for (int step = 0; step < 10 && w.sink && w.next <= st.applied.revision;
        ++step) {
-    auto r = st.kv->events(w.next, w.range, watch_chunk);
+    auto r = read_events(st, w.next, w.range, watch_chunk);
     if (r.compacted) {
       cancel_watch(self, w, compacted_status(w.next, r.compact_revision));
       return;
@@ -153,8 +226,8 @@ void notify_watchers(self_ptr self, kv::revision before) {
       continue;
     if (w.next == before + 1) {
       if (!shared)
-        shared = st.kv->events(before + 1, all_keys(),
-                               std::numeric_limits<std::size_t>::max());
+        shared = read_events(st, before + 1, all_keys(),
+                             std::numeric_limits<std::size_t>::max());
       if (shared->next_revision > st.applied.revision) {
         watch_events ev;
         ev.watch_id = w.id;
@@ -182,11 +255,11 @@ void serve_read(self_ptr self, std::uint64_t id) {
     return;
   kv_read_reply rep;
   try {
-    rep.result = st.kv->range(it->second.req);
+    rep.result = read_range(st, it->second.req);
   } catch (const store::store_error& e) {
     rep.st = gd::status::error(status_code::failed, e.what());
   }
-  it->second.promise.deliver(std::move(rep));
+  it->second.reply.deliver(std::move(rep));
   st.reads.erase(it);
 }
 
@@ -212,22 +285,26 @@ void on_apply(self_ptr self, raft::apply_batch& b) {
       if (p.outcome == raft::fate::applied)
         wanted[p.index] = true;
     try {
-      auto batch = st.kv->begin();
+      auto& batch = open_batch(self);
       for (const auto& e : b.entries) {
         if (e.index <= st.applied.index)
           continue; // applied before a restart
         auto out = apply_entry(batch, e);
         if (wanted.count(e.index) > 0)
           outcomes[e.index] = std::move(out);
+        ++st.batch_entries;
+        st.batch_bytes += e.data.size();
       }
-      batch.commit();
+      st.applied = batch.applied();
+      if (st.batch_entries >= max_batch_entries
+          || st.batch_bytes >= max_batch_bytes)
+        commit_batch(st);
     } catch (const store::store_error& e) {
       // why: a committed entry that cannot be applied stops this member;
       // skipping it would make its state diverge from its peers'.
       fatal(self, std::string("cannot apply committed entries: ") + e.what());
       return;
     }
-    st.applied = st.kv->applied();
   }
   for (const auto& p : b.proposals) {
     auto it = st.writes.find(p.request_id);
@@ -259,7 +336,7 @@ void on_apply(self_ptr self, raft::apply_batch& b) {
                                    "not be applied");
         break;
     }
-    it->second.promise.deliver(std::move(rep));
+    it->second.reply.deliver(std::move(rep));
     st.writes.erase(it);
   }
   notify_watchers(self, rev_before);
@@ -271,6 +348,7 @@ void on_apply(self_ptr self, raft::apply_batch& b) {
 // -- snapshots ------------------------------------------------------------------
 
 raft::snapshot_file make_snapshot(config_state& st, const std::string& dir) {
+  commit_batch(st);
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create " + dir);
   auto a = st.kv->copy_to(dir);
@@ -293,6 +371,7 @@ raft::snapshot_file make_snapshot(config_state& st, const std::string& dir) {
 
 log_index install_snapshot(self_ptr self, const raft::install_snapshot_cmd& c) {
   auto& st = self->state;
+  commit_batch(st);
   st.kv.reset(); // close the environment before replacing it
   try {
     auto incoming = st.root->prepare_incoming();
@@ -326,6 +405,14 @@ log_index install_snapshot(self_ptr self, const raft::install_snapshot_cmd& c) {
 void sweep(self_ptr self) {
   auto& st = self->state;
   auto now = self->clock().now();
+  if (st.batch && now - st.batch_opened >= commit_interval) {
+    try {
+      commit_batch(st);
+    } catch (const store::store_error& e) {
+      fatal(self, std::string("cannot commit applied entries: ") + e.what());
+      return;
+    }
+  }
   for (auto it = st.writes.begin(); it != st.writes.end();) {
     if (it->second.deadline > now) {
       ++it;
@@ -337,7 +424,7 @@ void sweep(self_ptr self) {
                                "monitors may have lost quorum); it may or "
                                "may not be applied");
     rep.st.leader = st.leader.leader;
-    it->second.promise.deliver(std::move(rep));
+    it->second.reply.deliver(std::move(rep));
     it = st.writes.erase(it);
   }
   for (auto it = st.reads.begin(); it != st.reads.end();) {
@@ -349,7 +436,7 @@ void sweep(self_ptr self) {
     rep.st = gd::status::error(status_code::timeout,
                                "the read was not confirmed by a quorum in "
                                "time; nothing changed (try --serializable)");
-    it->second.promise.deliver(std::move(rep));
+    it->second.reply.deliver(std::move(rep));
     it = st.reads.erase(it);
   }
   for (auto it = st.reads_by_index.begin(); it != st.reads_by_index.end();) {
@@ -380,6 +467,15 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       if (w.sink && w.sink.address() == dm.source)
         w.sink = nullptr;
     drop_canceled_watchers(st);
+  });
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    // A clean stop keeps what was applied; a crash (kill) would replay it.
+    try {
+      commit_batch(self->state);
+    } catch (const std::exception& e) {
+      note(self->state, std::string("cannot commit on stop: ") + e.what());
+    }
+    self->quit(m.reason);
   });
   self->delayed_send(self, st.cfg.sweep_interval, sweep_atom::value);
   return {
@@ -419,7 +515,7 @@ config_actor_impl::behavior_type config_main(self_ptr self,
                                      "quorum (use --serializable for a local, "
                                      "possibly stale read)");
         }
-        it->second.promise.deliver(std::move(rep));
+        it->second.reply.deliver(std::move(rep));
         st.reads.erase(it);
       }
     },
@@ -430,7 +526,7 @@ config_actor_impl::behavior_type config_main(self_ptr self,
         return;
       kv_write_reply rep;
       rep.st = std::move(f.st);
-      it->second.promise.deliver(std::move(rep));
+      it->second.reply.deliver(std::move(rep));
       st.writes.erase(it);
     },
     [self](raft::leader_update& u) {
@@ -455,6 +551,7 @@ config_actor_impl::behavior_type config_main(self_ptr self,
     [self](raft::checkpoint_cmd&) -> caf::result<log_index> {
       auto& st = self->state;
       try {
+        commit_batch(st);
         st.kv->flush();
       } catch (const std::exception& e) {
         return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
@@ -464,64 +561,85 @@ config_actor_impl::behavior_type config_main(self_ptr self,
     },
     [self](kv_write& w) -> caf::result<kv_write_reply> {
       auto& st = self->state;
-      kv_write_reply rep;
-      if (auto err = kv::validate(w.req, st.cfg.limits); !err.empty()) {
-        rep.st = gd::status::error(status_code::invalid, err);
-        return rep;
-      }
-      if (!st.raft) {
-        rep.st = gd::status::error(status_code::no_quorum,
-                                   "this monitor is still starting");
-        return rep;
-      }
+      // Immediate answers go where the request says.
+      auto answer = [&w](gd::status why) -> caf::result<kv_write_reply> {
+        kv_write_reply rep;
+        rep.st = std::move(why);
+        if (!w.on_reply)
+          return rep;
+        w.on_reply(std::move(rep));
+        return caf::delegated<kv_write_reply>();
+      };
+      if (auto err = kv::validate(w.req, st.cfg.limits); !err.empty())
+        return answer(gd::status::error(status_code::invalid, err));
+      if (!st.raft)
+        return answer(gd::status::error(status_code::no_quorum,
+                                        "this monitor is still starting"));
       if (st.leader_known && st.leader.leader.id != raft::no_member
-          && !st.leader.is_self) {
-        rep.st = not_leader_status(st);
-        return rep;
-      }
+          && !st.leader.is_self)
+        return answer(not_leader_status(st));
       bool frees_space = std::holds_alternative<kv::delete_request>(w.req)
                          || std::holds_alternative<kv::compact_request>(w.req);
       if (!frees_space
           && static_cast<double>(st.kv->used_bytes())
-               > st.cfg.space_quota * static_cast<double>(st.kv->map_size())) {
-        rep.st = gd::status::error(
+               > st.cfg.space_quota * static_cast<double>(st.kv->map_size()))
+        return answer(gd::status::error(
           status_code::no_space,
           "the state store is over " + std::to_string(int(st.cfg.space_quota * 100))
             + "% of its " + std::to_string(st.kv->map_size())
-            + "-byte map; compact the history or raise the map size");
-        return rep;
-      }
+            + "-byte map; compact the history or raise the map size"));
       auto id = ++st.next_id;
-      auto promise = self->make_response_promise<kv_write_reply>();
-      st.writes[id] = {promise, self->clock().now() + w.timeout};
+      auto deadline = self->clock().now() + w.timeout;
       self->send(st.raft, raft::propose_cmd{id, proto::encode_write_request(w.req)});
+      if (w.on_reply) {
+        st.writes.emplace(id, pending_write{reply_to<kv_write_reply>(
+                                              std::move(w.on_reply)),
+                                            deadline});
+        return caf::delegated<kv_write_reply>();
+      }
+      auto promise = self->make_response_promise<kv_write_reply>();
+      st.writes.emplace(id, pending_write{reply_to<kv_write_reply>(promise),
+                                          deadline});
       return promise;
     },
     [self](kv_read& r) -> caf::result<kv_read_reply> {
       auto& st = self->state;
+      auto answer = [&r](kv_read_reply rep) -> caf::result<kv_read_reply> {
+        if (!r.on_reply)
+          return rep;
+        r.on_reply(std::move(rep));
+        return caf::delegated<kv_read_reply>();
+      };
       kv_read_reply rep;
       if (auto err = kv::validate(r.req, st.cfg.limits); !err.empty()) {
         rep.st = gd::status::error(status_code::invalid, err);
-        return rep;
+        return answer(std::move(rep));
       }
       if (r.serializable) {
         try {
-          rep.result = st.kv->range(r.req);
+          rep.result = read_range(st, r.req);
         } catch (const store::store_error& e) {
           rep.st = gd::status::error(status_code::failed, e.what());
         }
-        return rep;
+        return answer(std::move(rep));
       }
       if (!st.raft) {
         rep.st = gd::status::error(status_code::no_quorum,
                                    "this monitor is still starting");
-        return rep;
+        return answer(std::move(rep));
       }
       auto id = ++st.next_id;
-      auto promise = self->make_response_promise<kv_read_reply>();
-      st.reads[id] = {promise, std::move(r.req),
-                      self->clock().now() + r.timeout};
+      auto deadline = self->clock().now() + r.timeout;
       self->send(st.raft, raft::read_index_cmd{id});
+      if (r.on_reply) {
+        st.reads.emplace(id, pending_read{reply_to<kv_read_reply>(
+                                            std::move(r.on_reply)),
+                                          std::move(r.req), deadline});
+        return caf::delegated<kv_read_reply>();
+      }
+      auto promise = self->make_response_promise<kv_read_reply>();
+      st.reads.emplace(id, pending_read{reply_to<kv_read_reply>(promise),
+                                        std::move(r.req), deadline});
       return promise;
     },
     [self](kv_watch& w) -> kv_watch_reply {

@@ -24,11 +24,20 @@
 
 namespace gd::config {
 
+struct kv_write_reply;
+struct kv_read_reply;
+
 /// A replicated write.
 struct kv_write {
   kv::write_request req;
   /// Give up (unknown_outcome) if not committed within this.
   std::chrono::milliseconds timeout{10000};
+  /// If set, the reply goes here (called on the config actor's thread; must
+  /// be quick and thread-safe) instead of to the requester, and the request
+  /// may be sent with anon_send. The RPC bridge uses this to save an actor
+  /// hop per request; it must enforce its own deadline, since a dead actor
+  /// calls nothing.
+  std::function<void(kv_write_reply)> on_reply;
 };
 
 struct kv_write_reply {
@@ -42,6 +51,8 @@ struct kv_read {
   /// Serve from the local store without confirming leadership (may be stale).
   bool serializable = false;
   std::chrono::milliseconds timeout{10000};
+  /// As kv_write::on_reply.
+  std::function<void(kv_read_reply)> on_reply;
 };
 
 struct kv_read_reply {
@@ -102,12 +113,13 @@ struct config_actor_config {
   /// its map; deletes and compactions are still accepted.
   double space_quota = 0.9;
   kv::limits limits;
-  /// How often deadlines are checked.
-  std::chrono::milliseconds sweep_interval{100};
+  /// How often deadlines are checked and applied entries committed.
+  std::chrono::milliseconds sweep_interval{25};
   /// Store options, used when a snapshot install reopens the store.
   store::kv_store_options store;
-  /// Spawn on its own thread (commits flush). Must be false under
-  /// CAF's test_coordinator.
+  /// Spawn on its own thread: required outside CAF's test_coordinator
+  /// (where it must be false), since the open LMDB write transaction of
+  /// applied entries is bound to one thread.
   bool detached = true;
   std::function<void(const std::string&)> on_event;
 };

@@ -127,7 +127,9 @@ void send_batches(self_ptr self, std::map<member_id, peer_batch>& batches) {
       continue;
     b.from = st.core->id();
     b.to = to;
-    if (st.transport)
+    if (st.cfg.send_batch)
+      st.cfg.send_batch(std::move(b));
+    else if (st.transport)
       self->send(st.transport, std::move(b));
   }
   batches.clear();

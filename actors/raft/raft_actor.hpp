@@ -70,6 +70,11 @@ struct raft_actor_config {
   bool detached = true;
   /// Receives diagnostics (elections, snapshots, dropped input).
   std::function<void(const std::string&)> on_event;
+  /// If set, peer batches go through this (called on the Raft actor's
+  /// thread; must be thread-safe and must not block) instead of to the
+  /// transport actor, which then only gets directory updates. The RPC side
+  /// uses it to save an actor hop per batch.
+  std::function<void(peer_batch)> send_batch;
   /// Test hook (simulation only): asked before each log sync; if it returns
   /// true the actor stops right there, as if the process died after sending
   /// the early messages but before anything reached the disk.

@@ -13,6 +13,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <kj/async-io.h>
+#include <kj/async.h>
 
 #include "actors/config/config_actor.hpp"
 #include "actors/raft/raft_actor.hpp"
@@ -37,6 +38,14 @@ struct node_identity {
   std::string version;
 };
 
+/// Requests sent to an actor whose answers come back through the KJ loop
+/// (see config::kv_write::on_reply), by request id.
+template <class Reply>
+struct reply_table {
+  std::uint64_t next_id = 0;
+  std::map<std::uint64_t, kj::Own<kj::PromiseFulfiller<Reply>>> waiting;
+};
+
 struct rpc_context {
   node_identity self;
   caf::actor_system& sys;
@@ -52,6 +61,9 @@ struct rpc_context {
   /// Running watches, by id.
   std::map<std::uint64_t, kj::Own<watch_stream>> watches;
   std::uint64_t next_watch_id = 0;
+  /// KV requests waiting for the config actor's answer.
+  reply_table<config::kv_write_reply> write_replies;
+  reply_table<config::kv_read_reply> read_replies;
 };
 
 } // namespace gd::rpc

@@ -62,7 +62,7 @@ struct kj_side {
       pool(io, opts),
       sender(pool, cfg.self.cluster_id, cfg.self.id, cfg.self.address),
       ctx{cfg.self, sys, loop, bridge, pool, sender,
-          io.provider->getTimer(), {}, {}, cfg.log, {}, 0},
+          io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}},
       log(cfg.log),
       max_connections(cfg.max_connections),
       tasks(errors) {
@@ -204,6 +204,16 @@ rpc_node::~rpc_node() {
   stop();
   caf::anon_send_exit(transport_, caf::exit_reason::user_shutdown);
   impl_->loop.reset(); // joins the KJ thread
+}
+
+std::function<void(raft::peer_batch)> rpc_node::batch_sender() const {
+  auto* st = impl_.get();
+  return [st](raft::peer_batch b) {
+    st->loop->post([st, b = std::move(b)]() {
+      if (st->side)
+        st->side->sender.deliver(b);
+    });
+  };
 }
 
 void rpc_node::attach(raft::raft_actor raft, config::config_actor config) {

@@ -46,6 +46,10 @@ public:
   /// The transport the Raft actor sends peer batches through.
   raft::transport_actor transport() const { return transport_; }
 
+  /// A thread-safe function that hands a peer batch to the KJ thread
+  /// directly (see raft_actor_config::send_batch). Valid while this lives.
+  std::function<void(raft::peer_batch)> batch_sender() const;
+
   /// Connects the local monitor's actors (until then the KV and Monitor
   /// services answer that no monitor runs here).
   void attach(raft::raft_actor raft, config::config_actor config);

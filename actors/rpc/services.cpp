@@ -4,6 +4,7 @@
 #include <deque>
 
 #include <caf/send.hpp>
+#include <kj/common.h>
 #include <kj/debug.h>
 
 #include "actors/rpc/actor_bridge.hpp"
@@ -71,6 +72,36 @@ gd::status unreachable_leader(const std::string& address,
 gd::status bridge_failure(const kj::Exception& e, bool write) {
   return failure(write ? status_code::unknown_outcome : status_code::failed,
                  std::string("internal error: ") + e.getDescription().cStr());
+}
+
+/// Sends `msg` straight to the config actor and returns its answer, which
+/// comes back through the KJ loop (no actor hop, and bursts of answers share
+/// one wakeup). Rejected if no answer arrives within `limit`: a dead or
+/// stuck actor gives an error, never a hang.
+template <class Reply, class Msg>
+kj::Promise<Reply> ask_config(rpc_context& ctx, reply_table<Reply>& table,
+                              Msg msg, std::chrono::milliseconds limit) {
+  auto paf = kj::newPromiseAndFulfiller<Reply>();
+  auto id = ++table.next_id;
+  table.waiting.emplace(id, kj::mv(paf.fulfiller));
+  auto* loop = &ctx.loop;
+  auto* t = &table;
+  msg.on_reply = [loop, t, id](Reply r) {
+    // On the config actor's thread: hand the answer to the KJ thread.
+    loop->post([t, id, r = std::move(r)]() mutable {
+      auto it = t->waiting.find(id);
+      if (it == t->waiting.end())
+        return; // the caller gave up
+      auto f = kj::mv(it->second);
+      t->waiting.erase(it);
+      f->fulfill(kj::mv(r));
+    });
+  };
+  caf::anon_send(ctx.config, std::move(msg));
+  return ctx.timer
+    .timeoutAfter(static_cast<std::int64_t>(limit.count()) * kj::MILLISECONDS,
+                  kj::mv(paf.promise))
+    .attach(kj::defer([t, id]() { t->waiting.erase(id); }));
 }
 
 // -- watches --------------------------------------------------------------------
@@ -211,8 +242,8 @@ protected:
     r.req = std::move(req);
     r.serializable = o.getSerializable();
     r.timeout = request_timeout(o.getTimeoutMs());
-    return ctx_.bridge
-      .ask<config::kv_read_reply>(ctx_.config, r, r.timeout + bridge_slack)
+    auto limit = r.timeout + bridge_slack;
+    return ask_config(ctx_, ctx_.read_replies, std::move(r), limit)
       .then(
         [](config::kv_read_reply rep) { return rep; },
         [](kj::Exception&& e) {
@@ -275,9 +306,8 @@ private:
     w.req = req;
     w.timeout = request_timeout(timeout_ms);
     auto timeout = w.timeout;
-    return ctx_.bridge
-      .ask<config::kv_write_reply>(ctx_.config, std::move(w),
-                                   timeout + bridge_slack)
+    return ask_config(ctx_, ctx_.write_replies, std::move(w),
+                      timeout + bridge_slack)
       .then(
         [](config::kv_write_reply rep) { return rep; },
         [](kj::Exception&& e) {

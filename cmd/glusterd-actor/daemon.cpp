@@ -190,6 +190,30 @@ void hand_over_leadership(caf::actor_system& sys, const raft::raft_actor& r) {
     .receive([](gd::status&) {}, [](caf::error&) {});
 }
 
+/// Sends each actor an exit and waits (up to 30 s) until all have stopped.
+void stop_and_wait(caf::actor_system& sys, std::vector<caf::actor> actors) {
+  caf::scoped_actor self{sys};
+  std::size_t waiting = 0;
+  for (auto& a : actors) {
+    if (!a)
+      continue;
+    self->monitor(a);
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+    ++waiting;
+  }
+  for (; waiting > 0; --waiting) {
+    bool timed_out = false;
+    self->receive([](caf::down_msg&) {},
+                  caf::after(std::chrono::seconds(30)) >> [&] {
+                    timed_out = true;
+                  });
+    if (timed_out) {
+      log(log_level::warn, "daemon", "a monitor actor did not stop in 30 s");
+      return;
+    }
+  }
+}
+
 } // namespace
 
 std::size_t parse_size(const std::string& text, const std::string& flag) {
@@ -398,6 +422,7 @@ int run(const options& o) {
       rcfg.compact_min_entries = o.snapshot_entries;
       rcfg.compact_keep_entries = std::max<std::size_t>(o.snapshot_entries / 2, 1);
       rcfg.on_event = [](const std::string& s) { log(log_level::info, "raft", s); };
+      rcfg.send_batch = node->batch_sender();
       try {
         raft = raft::spawn_raft(sys, rcfg, std::move(raft_log), applied,
                                 applied_config, node->transport(), config);
@@ -452,12 +477,13 @@ int run(const options& o) {
     if (raft && exit_code == 0)
       hand_over_leadership(sys, raft);
     node->stop();
-    if (raft)
-      caf::anon_send_exit(raft, caf::exit_reason::user_shutdown);
-    if (config)
-      caf::anon_send_exit(config, caf::exit_reason::user_shutdown);
     if (sup)
       caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    // why: the Raft actor calls into the RPC node (send_batch); it must be
+    // gone before the node is destroyed. The config actor commits what it
+    // applied on this stop.
+    stop_and_wait(sys, {caf::actor_cast<caf::actor>(raft),
+                        caf::actor_cast<caf::actor>(config)});
     raft = nullptr;
     config = nullptr;
     sup = nullptr;

@@ -859,6 +859,12 @@ void sim_cluster::run_for(std::chrono::milliseconds d, bool faults) {
 }
 
 void sim_cluster::check_final() {
+  // Members apply into an open transaction; make each commit it, so the
+  // stores below show everything applied.
+  for (auto& n : nodes_)
+    if (n.up)
+      caf::anon_send(n.cfg, raft::checkpoint_cmd{});
+  sched_->run();
   // Exactly one leader, known to every live member of the ensemble.
   auto leader = find_leader();
   if (!leader) {
