@@ -112,8 +112,9 @@ void note(config_state& st, const std::string& what) {
     st.cfg.on_event("config: " + what);
 }
 
-/// How long applied entries may wait in the open transaction.
-constexpr auto commit_interval = std::chrono::milliseconds(50);
+/// How long applied entries may wait in the open transaction (etcd batches
+/// its backend commits the same way, every 100 ms).
+constexpr auto commit_interval = std::chrono::milliseconds(100);
 /// Commit the open transaction early past these sizes.
 constexpr std::size_t max_batch_entries = 10000;
 constexpr std::size_t max_batch_bytes = std::size_t{16} << 20;

@@ -3,36 +3,39 @@
 # this machine, in the same run.
 #
 #   cmd/bench/bench_kv.sh BUILD_DIR [--clients "1 64 256"] [--total N]
-#                         [--duration SEC] [--conns N] [--quick]
+#                         [--duration SEC] [--conns N] [--rounds N] [--quick]
 #                         [--only gd|etcd]
 #
-# 1. Starts 3 glusterd-actor monitors on 127.3.1.1-3:24007, waits for a
-#    leader, runs BUILD_DIR/cmd/bench/kv_bench at each client count, stops
-#    the monitors with SIGTERM.
-# 2. Starts a 3-member etcd (Debian `etcd`, default durability: fsync on
-#    every commit) on 127.3.2.1-3 (client port 22379, peer port 22380), runs
-#    etcd-loadgen (cmd/bench/etcd-loadgen, built here into BUILD_DIR) with the
-#    same parameters, stops it.
-# 3. Prints one markdown table: req/s, p50 and p99 of both, and the
-#    throughput ratio ours/etcd.
+# 1. Starts 3 glusterd-actor monitors on 127.3.1.1-3:24007 and a 3-member
+#    etcd (Debian `etcd`, default durability: fsync on every commit) on
+#    127.3.2.1-3 (client port 22379, peer port 22380), and waits for a
+#    leader in each.
+# 2. For each client count, runs --rounds rounds (default 3); each round
+#    runs BUILD_DIR/cmd/bench/kv_bench against glusterd-actor and
+#    etcd-loadgen (cmd/bench/etcd-loadgen, built here into BUILD_DIR)
+#    against etcd with the same parameters, alternating which goes first.
+#    Interleaving puts both under the same background load of this shared
+#    machine; the idle cluster only sends heartbeats.
+# 3. Stops both (SIGTERM) and prints one markdown table of the medians over
+#    the rounds: req/s, p50 and p99 of both, and the throughput ratio.
 #
 # Every run writes 128-byte values to random keys out of 100,000, and sends
 # everything to the leader (etcd's `benchmark --target-leader`). Requests per
 # client count: 5000 at 1 client, else max(30000, 200 x clients); --quick:
-# 500, else max(2000, 20 x clients); --total or --duration override both.
-# Connections: one per 16 clients, at most 16 (--conns overrides), as with
-# etcd's benchmark --conns/--clients. --only runs one half.
+# 500, else max(2000, 20 x clients), one round; --total or --duration
+# override both. Connections: one per 16 clients, at most 16 (--conns
+# overrides), as with etcd's benchmark --conns/--clients. --only runs one
+# half.
 #
 # Data, logs and the raw output of every run go to BUILD_DIR/bench-data
-# (wiped first). The two clusters never run at the same time; the machine is
-# otherwise shared, so the load average is printed with the results.
+# (wiped first).
 #
 # Exit status: 0 if every requested half ran, 1 if one could not (missing
 # binary, no leader, failed run; the table still shows what did run), 2 on
 # usage errors.
 set -euo pipefail
 
-usage() { sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,7p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 log() { printf 'bench_kv: %s\n' "$*" >&2; }
 warn() { printf 'bench_kv: warning: %s\n' "$*" >&2; }
 die() { printf 'bench_kv: error: %s\n' "$*" >&2; exit 1; }
@@ -47,6 +50,7 @@ CLIENTS="1 64 256"
 TOTAL=""
 DURATION=""
 CONNS=""
+ROUNDS=3
 QUICK=0
 ONLY=both
 VALUE_SIZE=128
@@ -65,6 +69,8 @@ while [ $# -gt 0 ]; do
     --duration=*) DURATION=${1#*=}; shift ;;
     --conns) want_value "$@"; CONNS=$2; shift 2 ;;
     --conns=*) CONNS=${1#*=}; shift ;;
+    --rounds) want_value "$@"; ROUNDS=$2; shift 2 ;;
+    --rounds=*) ROUNDS=${1#*=}; shift ;;
     --only) want_value "$@"; ONLY=$2; shift 2 ;;
     --only=*) ONLY=${1#*=}; shift ;;
     --quick) QUICK=1; shift ;;
@@ -81,6 +87,8 @@ done
 [ -z "$TOTAL" ] || [ -z "$DURATION" ] || { log "give --total or --duration, not both"; usage; }
 [ -z "$CONNS" ] || [[ $CONNS =~ ^[1-9][0-9]*$ ]] || { log "--conns wants a positive number"; usage; }
 case $ONLY in both|gd|etcd) ;; *) log "--only wants gd or etcd"; usage ;; esac
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { log "--rounds wants a positive number"; usage; }
+[ $QUICK = 0 ] || ROUNDS=1
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH_DIR=$BUILD_DIR/bench-data
@@ -189,9 +197,10 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 declare -A RESULT_LINE   # [gd:64] = "RESULT clients=64 ..."
 FAILED_HALVES=()
 
-# run_level KIND BINARY ENDPOINTS CLIENTS: one load run; saves its output.
+# run_level KIND BINARY ENDPOINTS CLIENTS ROUND: one load run; saves its
+# output.
 run_level() {
-  local kind=$1 bin=$2 eps=$3 c=$4 out rc=0 limit
+  local kind=$1 bin=$2 eps=$3 c=$4 round=$5 out rc=0 limit
   local conns total args
   conns=$(conns_for "$c")
   total=$(total_for "$c")
@@ -203,8 +212,8 @@ run_level() {
   else
     args+=(--total "$total"); limit=900
   fi
-  out=$BENCH_DIR/results/$kind-c$c.txt
-  log "$kind: $c clients over $conns conns ($(basename "$bin") ${args[*]})"
+  out=$BENCH_DIR/results/$kind-c$c-r$round.txt
+  log "$kind: round $round, $c clients over $conns conns ($(basename "$bin") ${args[*]})"
   # why: in the background and then `wait`, so that Ctrl-C runs the trap
   # (and stops everything) at once instead of after the run.
   timeout -k 5 "$limit" "$bin" "${args[@]}" >"$out" 2>&1 &
@@ -214,8 +223,8 @@ run_level() {
   forget_pid "$loader"
   sed 's/^/    /' "$out" >&2
   if [ $rc = 124 ]; then warn "$kind: run with $c clients timed out after $limit s"; fi
-  RESULT_LINE[$kind:$c]=$(grep '^RESULT ' "$out" | tail -n 1 || true)
-  if [ -z "${RESULT_LINE[$kind:$c]}" ]; then
+  RESULT_LINE[$kind:$c:$round]=$(grep '^RESULT ' "$out" | tail -n 1 || true)
+  if [ -z "${RESULT_LINE[$kind:$c:$round]}" ]; then
     warn "$kind: run with $c clients produced no RESULT line (exit status $rc); see $out"
     return 1
   fi
@@ -239,8 +248,13 @@ gd_leader_glcli() {
   return 1
 }
 
-run_gd() {
-  local missing=() i pids=() logs=() eps="" cluster="" t0 leader="" c st
+GD_EPS=""
+GD_PIDS=()
+
+# start_gd: starts the monitors and waits for a leader; sets GD_EPS and
+# GD_PIDS.
+start_gd() {
+  local missing=() i pids=() logs=() eps="" cluster="" t0 leader=""
   [ -x "$GD_BIN" ] || missing+=("daemon $GD_BIN (cmd/glusterd-actor)")
   [ -x "$KV_BENCH" ] || missing+=("load generator $KV_BENCH (cmd/bench/kv_bench)")
   if [ ${#missing[@]} -gt 0 ]; then
@@ -300,18 +314,18 @@ run_gd() {
     sleep 0.5
   done
   log "glusterd-actor: leader ${leader:-found} after $((SECONDS - t0)) s"
+  GD_EPS=$eps
+  GD_PIDS=("${pids[@]}")
+  return 0
+}
 
-  local ok=0
-  for c in $CLIENTS; do
-    run_level gd "$KV_BENCH" "$eps" "$c" || ok=1
-  done
-
+stop_gd() {
+  local st
   log "glusterd-actor: stopping (SIGTERM)"
-  stop_all glusterd-actor "${pids[@]}"
+  stop_all glusterd-actor "${GD_PIDS[@]}"
   for st in $STOP_STATUS; do
     [ "${st#*=}" = 0 ] || warn "glusterd-actor: pid ${st%=*} exited with status ${st#*=} after SIGTERM (expected a clean 0); logs in $BENCH_DIR/logs"
   done
-  return $ok
 }
 
 # --------------------------------------------------------------------- etcd
@@ -342,8 +356,13 @@ prepare_etcd() {
   fi
 }
 
-run_etcd() {
-  local i v pids=() logs=() eps="" cluster="" t0 c ok=0
+ETCD_EPS=""
+ETCD_PIDS=()
+
+# start_etcd: starts the members and waits until healthy; sets ETCD_EPS and
+# ETCD_PIDS.
+start_etcd() {
+  local i v pids=() logs=() eps="" cluster="" t0
   # why: exported ETCD_*/ETCDCTL_* variables act as flags (and clash with
   # ours); the script's own ETCD_* variables are not exported.
   for v in $(compgen -e | grep -E '^ETCD(CTL)?_' || true); do unset "$v"; done
@@ -399,14 +418,14 @@ run_etcd() {
     sleep 0.5
   done
   log "etcd: healthy after $((SECONDS - t0)) s"
+  ETCD_EPS=$eps
+  ETCD_PIDS=("${pids[@]}")
+  return 0
+}
 
-  for c in $CLIENTS; do
-    run_level etcd "$LOADGEN" "$eps" "$c" || ok=1
-  done
-
+stop_etcd() {
   log "etcd: stopping (SIGTERM)"
-  stop_all etcd "${pids[@]}"
-  return $ok
+  stop_all etcd "${ETCD_PIDS[@]}"
 }
 
 # -------------------------------------------------------------------- table
@@ -414,13 +433,32 @@ run_etcd() {
 fmt_ms() { [ -n "$1" ] && printf '%.2f' "$1" || printf '—'; }
 fmt_rps() { [ -n "$1" ] && printf '%.0f' "$1" || printf '—'; }
 
+# median_line KIND CLIENTS: a RESULT-like line with the median rps, p50_ms
+# and p99_ms over the rounds, and the total of errors.
+median_line() {
+  local kind=$1 c=$2 r line rps="" p50="" p99="" errors=0 n=0
+  for r in $(seq 1 "$ROUNDS"); do
+    line=${RESULT_LINE[$kind:$c:$r]:-}
+    [ -n "$line" ] || continue
+    rps+="$(field rps "$line") "
+    p50+="$(field p50_ms "$line") "
+    p99+="$(field p99_ms "$line") "
+    errors=$((errors + $(field errors "$line")))
+    n=$((n + 1))
+  done
+  [ $n -gt 0 ] || return 0
+  med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  echo "RESULT rounds=$n rps=$(med "$rps") p50_ms=$(med "$p50") p99_ms=$(med "$p99") errors=$errors"
+}
+
 print_table() {
   local c g e g_rps e_rps ratio notes=() load
   load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
   echo
   echo "### KV put: glusterd-actor vs etcd, 3 members each on loopback"
   echo
-  echo "$VALUE_SIZE-byte values, random keys out of $KEY_SPACE, sent to the leader;" \
+  echo "Medians of $ROUNDS interleaved rounds per row." \
+       "$VALUE_SIZE-byte values, random keys out of $KEY_SPACE, sent to the leader;" \
        "$(nproc 2>/dev/null || echo '?') cores shared by both clusters and the load generator;" \
        "load average after the runs: $load."
   if [ -n "${RESULT_LINE[*]}" ] && [ -n "$ETCD_BIN" ]; then
@@ -430,8 +468,8 @@ print_table() {
   echo "| clients | conns | glusterd-actor req/s | p50 ms | p99 ms | etcd req/s | p50 ms | p99 ms | ours/etcd |"
   echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   for c in $CLIENTS; do
-    g=${RESULT_LINE[gd:$c]:-}
-    e=${RESULT_LINE[etcd:$c]:-}
+    g=$(median_line gd "$c")
+    e=$(median_line etcd "$c")
     g_rps=$(field rps "$g"); e_rps=$(field rps "$e")
     ratio='—'
     if [ -n "$g_rps" ] && [ -n "$e_rps" ]; then
@@ -442,9 +480,9 @@ print_table() {
       "$(fmt_rps "$e_rps")" "$(fmt_ms "$(field p50_ms "$e")")" "$(fmt_ms "$(field p99_ms "$e")")" \
       "$ratio"
     [ -z "$g" ] || [ "$(field errors "$g")" = 0 ] \
-      || notes+=("glusterd-actor, $c clients: $(field errors "$g") failed puts (results/gd-c$c.txt)")
+      || notes+=("glusterd-actor, $c clients: $(field errors "$g") failed puts in all (results/gd-c$c-r*.txt)")
     [ -z "$e" ] || [ "$(field errors "$e")" = 0 ] \
-      || notes+=("etcd, $c clients: $(field errors "$e") failed puts (results/etcd-c$c.txt)")
+      || notes+=("etcd, $c clients: $(field errors "$e") failed puts in all (results/etcd-c$c-r*.txt)")
   done
   if [ ${#notes[@]} -gt 0 ]; then
     echo
@@ -473,12 +511,33 @@ if [ "$ONLY" != gd ]; then
   # Build the loader before starting anything, so a broken Go setup fails fast.
   if prepare_etcd; then ETCD_READY=1; else FAILED_HALVES+=(etcd); fi
 fi
+GD_UP=0
+ETCD_UP=0
 if [ "$ONLY" != etcd ]; then
-  run_gd || FAILED_HALVES+=(glusterd-actor)
+  if start_gd; then GD_UP=1; else FAILED_HALVES+=(glusterd-actor); fi
 fi
 if [ "$ONLY" != gd ] && [ $ETCD_READY = 1 ]; then
-  run_etcd || FAILED_HALVES+=(etcd)
+  if start_etcd; then ETCD_UP=1; else FAILED_HALVES+=(etcd); fi
 fi
 
+for c in $CLIENTS; do
+  for r in $(seq 1 "$ROUNDS"); do
+    # why: alternate who goes first, so neither always runs on a machine
+    # still busy with the other's last requests.
+    order="gd etcd"
+    [ $((r % 2)) = 1 ] || order="etcd gd"
+    for kind in $order; do
+      if [ $kind = gd ] && [ $GD_UP = 1 ]; then
+        run_level gd "$KV_BENCH" "$GD_EPS" "$c" "$r" || FAILED_HALVES+=("glusterd-actor@$c")
+      elif [ $kind = etcd ] && [ $ETCD_UP = 1 ]; then
+        run_level etcd "$LOADGEN" "$ETCD_EPS" "$c" "$r" || FAILED_HALVES+=("etcd@$c")
+      fi
+    done
+  done
+done
+
+[ $GD_UP = 0 ] || stop_gd
+[ $ETCD_UP = 0 ] || stop_etcd
+
 print_table
-[ ${#FAILED_HALVES[@]} -eq 0 ]
+[ ${#FAILED_HALVES[@]} = 0 ]
