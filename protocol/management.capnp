@@ -9,6 +9,7 @@ $Cxx.namespace("gd::proto::schema");
 using Kv = import "kv.capnp";
 using Monitor = import "monitor.capnp";
 using Raft = import "raft.capnp";
+using Cluster = import "cluster.capnp";
 
 struct NodeInfo {
   name @0 :Text;          # this daemon's name
@@ -25,6 +26,8 @@ interface Management {
   # The KV API. Any daemon serves it: writes go to the leader, reads are
   # linearizable (ReadIndex) unless serializable.
   monitor @2 () -> (monitor :Monitor.Monitor);
+  cluster @4 () -> (cluster :Cluster.Cluster);
+  # Peers, pool and volumes (glcli's gluster commands).
   raftPeer @3 (clusterId :UInt64, from :UInt64, fromAddress :Text)
            -> (peer :Raft.RaftPeer);
   # For monitors only: the inbox for member `from` of cluster `clusterId`.

@@ -89,5 +89,143 @@ struct Command {
     delete @1 :DeleteRequest;
     txn @2 :TxnRequest;
     compact @3 :Int64;    # discard watch history of revisions <= this
+    cluster @4 :ClusterCommand;   # a change to the cluster model
+  }
+}
+
+# -- the cluster model (see protocol/cluster_types.hpp) -------------------------
+# Stored as values of the KV store under /gd/ (actors/config/cluster_store.hpp),
+# one small record per peer, volume and brick.
+
+struct PeerRecord {
+  uuid @0 :Text;          # gluster peer UUID, fixed at the daemon's first start
+  hostname @1 :Text;      # the name it was probed by; unique in the pool
+  addresses @2 :List(Text);  # HOST:PORT of its daemon
+  zone @3 :Text;          # failure zone; "" = its own
+  monitor @4 :Bool;       # also runs a monitor
+}
+
+enum VolumeType {
+  unspecified @0;         # invalid
+  distribute @1;
+  replicate @2;
+  disperse @3;
+  distributedReplicate @4;
+  distributedDisperse @5;
+}
+
+enum VolumeStatus {
+  unspecified @0;         # invalid
+  created @1;
+  started @2;
+  stopped @3;
+}
+
+# A volume without its bricks and options (stored under their own keys).
+struct VolumeRecord {
+  id @0 :Text;            # UUID
+  name @1 :Text;
+  type @2 :VolumeType;
+  replicaCount @3 :UInt32;    # bricks per replica set, arbiters included
+  arbiterCount @4 :UInt32;    # 1: the last brick of each set is an arbiter
+  disperseCount @5 :UInt32;   # bricks per disperse set (0: not dispersed)
+  redundancyCount @6 :UInt32; # bricks of a disperse set that may fail
+  transport @7 :Text;
+  status @8 :VolumeStatus;
+  volfileVersion @9 :UInt64;  # bumped by every change to a generated volfile
+  brickCount @10 :UInt32;
+  removeBrickTask @11 :Text;  # UUID of a remove-brick task in progress
+}
+
+struct BrickRecord {
+  index @0 :UInt32;       # position in the volume
+  peerUuid @1 :Text;
+  host @2 :Text;          # the peer's hostname, for display
+  path @3 :Text;
+  arbiter @4 :Bool;
+  decommissioned @5 :Bool;  # being removed (remove-brick start)
+}
+
+struct BrickSpec {
+  host @0 :Text;
+  path @1 :Text;
+}
+
+# Payload of Command.cluster: one change to the cluster model, validated and
+# applied by the state machine in one revision.
+struct ClusterCommand {
+  union {
+    peerAdd @0 :PeerRecord;
+    peerRemove @1 :PeerRemove;
+    volumeCreate @2 :VolumeCreate;
+    volumeStart @3 :VolumeNameForce;
+    volumeStop @4 :VolumeNameForce;
+    volumeDelete @5 :Text;
+    volumeSet @6 :VolumeSet;
+    volumeReset @7 :VolumeReset;
+    addBrick @8 :AddBrick;
+    removeBrick @9 :RemoveBrick;
+    replaceBrick @10 :ReplaceBrick;
+  }
+
+  struct PeerRemove {
+    host @0 :Text;
+    force @1 :Bool;
+  }
+
+  struct VolumeCreate {
+    name @0 :Text;
+    id @1 :Text;            # the new volume's UUID, chosen by the proposer
+    replicaCount @2 :UInt32;    # 0: not given
+    arbiterCount @3 :UInt32;
+    disperseCount @4 :UInt32;   # 0: not given
+    redundancyCount @5 :UInt32; # 0: not given
+    transport @6 :Text;
+    bricks @7 :List(BrickSpec);
+    force @8 :Bool;
+  }
+
+  struct VolumeNameForce {
+    name @0 :Text;
+    force @1 :Bool;
+  }
+
+  struct VolumeSet {
+    name @0 :Text;          # "all": cluster-wide
+    key @1 :Text;
+    value @2 :Text;
+  }
+
+  struct VolumeReset {
+    name @0 :Text;
+    key @1 :Text;           # "": every option
+    force @2 :Bool;
+  }
+
+  struct AddBrick {
+    name @0 :Text;
+    replicaCount @1 :UInt32;    # 0: unchanged
+    bricks @2 :List(BrickSpec);
+    force @3 :Bool;
+  }
+
+  struct RemoveBrick {
+    name @0 :Text;
+    bricks @1 :List(BrickSpec);
+    action @2 :Action;
+    taskId @3 :Text;        # start: the task's UUID, chosen by the proposer
+    enum Action {
+      unspecified @0;       # invalid
+      start @1;
+      stop @2;
+      commit @3;
+      force @4;
+    }
+  }
+
+  struct ReplaceBrick {
+    name @0 :Text;
+    oldBrick @1 :BrickSpec;
+    newBrick @2 :BrickSpec;
   }
 }

@@ -292,6 +292,9 @@ kv::write_request from_capnp(schema::Command::Reader r) {
       return from_capnp(r.getTxn());
     case schema::Command::COMPACT:
       return kv::compact_request{r.getCompact()};
+    case schema::Command::CLUSTER:
+      throw decode_error("a cluster command is not a KV write (decode it with "
+                         "decode_command)");
   }
   throw decode_error("command "
                      + std::to_string(static_cast<unsigned>(r.which()))
