@@ -5,6 +5,7 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include "protocol/cluster_capnp.hpp"
 #include "protocol/records_capnp.hpp"
 
 namespace gd::proto {
@@ -112,6 +113,8 @@ cluster::volume_status from_capnp(schema::VolumeStatus s) {
     throw decode_error("unknown volume status " + std::to_string(v));
   return static_cast<cluster::volume_status>(v);
 }
+
+} // namespace
 
 void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
   using namespace cluster;
@@ -246,7 +249,6 @@ cluster::command from_capnp(schema::ClusterCommand::Reader r) {
                      + " is unknown");
 }
 
-} // namespace
 
 std::string encode_peer(const cluster::peer& p) {
   capnp::MallocMessageBuilder mb;

@@ -1,4 +1,5 @@
 #include "protocol/cluster_types.hpp"
+#include "protocol/cluster_views.hpp"
 
 namespace gd::cluster {
 
@@ -28,6 +29,27 @@ const char* to_string(volume_status s) {
       return "Stopped";
   }
   return "Unknown";
+}
+
+bool parse_volume_type(const std::string& s, volume_type& out) {
+  for (auto t : {volume_type::distribute, volume_type::replicate,
+                 volume_type::disperse, volume_type::distributed_replicate,
+                 volume_type::distributed_disperse})
+    if (s == to_string(t)) {
+      out = t;
+      return true;
+    }
+  return false;
+}
+
+bool parse_volume_status(const std::string& s, volume_status& out) {
+  for (auto t : {volume_status::created, volume_status::started,
+                 volume_status::stopped})
+    if (s == to_string(t)) {
+      out = t;
+      return true;
+    }
+  return false;
 }
 
 std::uint32_t volume::group_size() const {
