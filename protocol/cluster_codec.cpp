@@ -161,6 +161,7 @@ void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
     r.setReplicaCount(x->replica_count);
     set_specs(r, x->bricks);
     r.setForce(x->force);
+    r.setArbiterCount(x->arbiter_count);
   } else if (auto x = std::get_if<remove_brick>(&c)) {
     auto r = b.initRemoveBrick();
     r.setName(x->name);
@@ -168,6 +169,7 @@ void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
     r.setAction(static_cast<schema::ClusterCommand::RemoveBrick::Action>(
       static_cast<unsigned>(x->action)));
     r.setTaskId(x->task_id);
+    r.setReplicaCount(x->replica_count);
   } else {
     auto& y = std::get<replace_brick>(c);
     auto r = b.initReplaceBrick();
@@ -223,6 +225,7 @@ cluster::command from_capnp(schema::ClusterCommand::Reader r) {
       a.replica_count = x.getReplicaCount();
       a.bricks = specs_of(x.getBricks());
       a.force = x.getForce();
+      a.arbiter_count = x.getArbiterCount();
       return a;
     }
     case C::REMOVE_BRICK: {
@@ -236,6 +239,7 @@ cluster::command from_capnp(schema::ClusterCommand::Reader r) {
                            + " is not start, stop, commit or force");
       rb.action = static_cast<remove_brick::op>(a);
       rb.task_id = str(x.getTaskId());
+      rb.replica_count = x.getReplicaCount();
       return rb;
     }
     case C::REPLACE_BRICK: {

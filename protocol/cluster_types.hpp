@@ -197,6 +197,9 @@ struct add_brick {
   std::uint32_t replica_count = 0;
   std::vector<brick_spec> bricks;
   bool force = false;
+  /// 1: the bricks added to each set are arbiters (turns replica 2 into
+  /// replica 3 arbiter 1).
+  std::uint32_t arbiter_count = 0;
 };
 
 /// remove-brick: start marks the bricks decommissioned (their data is to be
@@ -209,6 +212,9 @@ struct remove_brick {
   op action = op::start;
   /// For start: the task's UUID, chosen by the proposer.
   std::string task_id;
+  /// 0: unchanged. Lower than the volume's: the bricks named are one (or
+  /// more) per replica set, removed at once (action force only).
+  std::uint32_t replica_count = 0;
 };
 
 /// replace-brick ... commit force: the new brick takes the old one's place

@@ -207,6 +207,7 @@ struct ClusterCommand {
     replicaCount @1 :UInt32;    # 0: unchanged
     bricks @2 :List(BrickSpec);
     force @3 :Bool;
+    arbiterCount @4 :UInt32;    # 1: the added bricks are arbiters (replica 2 -> replica 3 arbiter 1)
   }
 
   struct RemoveBrick {
@@ -214,6 +215,7 @@ struct ClusterCommand {
     bricks @1 :List(BrickSpec);
     action @2 :Action;
     taskId @3 :Text;        # start: the task's UUID, chosen by the proposer
+    replicaCount @4 :UInt32;    # 0: unchanged; lower: drop a brick from each set (force only)
     enum Action {
       unspecified @0;       # invalid
       start @1;

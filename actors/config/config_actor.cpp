@@ -13,6 +13,8 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/config/state_machine.hpp"
+#include "actors/config/cluster_store.hpp"
+#include "protocol/cluster_codec.hpp"
 #include "protocol/records_codec.hpp"
 #include "store/checksum.hpp"
 
@@ -56,16 +58,64 @@ private:
   std::function<void(T)> callback_;
 };
 
+/// A proposed write (KV or cluster) waiting for its entry to be applied.
 struct pending_write {
-  reply_to<kv_write_reply> reply;
+  /// Answers the requester with the applied entry's outcome, or with a
+  /// failure (only `st` set).
+  std::function<void(apply_outcome)> deliver;
+  time_point deadline;
+
+  void fail(gd::status why) {
+    apply_outcome o;
+    o.st = std::move(why);
+    deliver(std::move(o));
+  }
+};
+
+pending_write kv_pending(reply_to<kv_write_reply> reply, time_point deadline) {
+  return {[reply = std::move(reply)](apply_outcome o) mutable {
+            reply.deliver(kv_write_reply{std::move(o.st), std::move(o.result)});
+          },
+          deadline};
+}
+
+pending_write cluster_pending(std::function<void(cluster_write_reply)> f,
+                              time_point deadline) {
+  return {[f = std::move(f)](apply_outcome o) {
+            cluster_write_reply rep;
+            rep.st = std::move(o.st);
+            rep.message = std::move(o.cluster.message);
+            rep.revision = o.cluster.revision;
+            rep.volume = std::move(o.cluster.volume);
+            f(std::move(rep));
+          },
+          deadline};
+}
+
+/// A read waiting for its confirmation, or for the apply to catch up.
+struct pending_read {
+  /// See model_read::run.
+  std::function<void(const gd::status&, const store_reader*)> run;
   time_point deadline;
 };
 
-struct pending_read {
-  reply_to<kv_read_reply> reply;
-  kv::range_request req;
-  time_point deadline;
-};
+pending_read kv_read_pending(reply_to<kv_read_reply> reply,
+                             kv::range_request req, time_point deadline) {
+  return {[reply = std::move(reply), req = std::move(req)](
+            const gd::status& st, const store_reader* read) mutable {
+            kv_read_reply rep;
+            rep.st = st;
+            if (read) {
+              try {
+                rep.result = (*read)(req);
+              } catch (const store::store_error& e) {
+                rep.st = gd::status::error(status_code::failed, e.what());
+              }
+            }
+            reply.deliver(std::move(rep));
+          },
+          deadline};
+}
 
 struct watcher {
   std::uint64_t id = 0;
@@ -254,14 +304,12 @@ void serve_read(self_ptr self, std::uint64_t id) {
   auto it = st.reads.find(id);
   if (it == st.reads.end())
     return;
-  kv_read_reply rep;
-  try {
-    rep.result = read_range(st, it->second.req);
-  } catch (const store::store_error& e) {
-    rep.st = gd::status::error(status_code::failed, e.what());
-  }
-  it->second.reply.deliver(std::move(rep));
+  auto pending = std::move(it->second);
   st.reads.erase(it);
+  store_reader read = [&st](const kv::range_request& r) {
+    return read_range(st, r);
+  };
+  pending.run(gd::status{}, &read);
 }
 
 void serve_ready_reads(self_ptr self) {
@@ -311,34 +359,34 @@ void on_apply(self_ptr self, raft::apply_batch& b) {
     auto it = st.writes.find(p.request_id);
     if (it == st.writes.end())
       continue; // timed out already
-    kv_write_reply rep;
+    auto pending = std::move(it->second);
+    st.writes.erase(it);
     switch (p.outcome) {
       case raft::fate::applied: {
         auto o = outcomes.find(p.index);
         if (o != outcomes.end()) {
-          rep.st = std::move(o->second.st);
-          rep.result = std::move(o->second.result);
+          pending.deliver(std::move(o->second));
         } else {
-          rep.st = gd::status::error(status_code::unknown_outcome,
-                                     "the write committed but its result "
-                                     "was lost by a restart");
+          pending.fail(gd::status::error(status_code::unknown_outcome,
+                                         "the write committed but its result "
+                                         "was lost by a restart"));
         }
         break;
       }
-      case raft::fate::dropped:
-        rep.st = not_leader_status(st);
-        rep.st.message = "leadership changed before this write committed; "
-                         "nothing changed";
+      case raft::fate::dropped: {
+        auto why = not_leader_status(st);
+        why.message = "leadership changed before this write committed; "
+                      "nothing changed";
+        pending.fail(std::move(why));
         break;
+      }
       case raft::fate::unknown:
-        rep.st = gd::status::error(status_code::unknown_outcome,
-                                   "a snapshot replaced the log before this "
-                                   "write could be confirmed; it may or may "
-                                   "not be applied");
+        pending.fail(gd::status::error(status_code::unknown_outcome,
+                                       "a snapshot replaced the log before "
+                                       "this write could be confirmed; it may "
+                                       "or may not be applied"));
         break;
     }
-    it->second.reply.deliver(std::move(rep));
-    st.writes.erase(it);
   }
   notify_watchers(self, rev_before);
   serve_ready_reads(self);
@@ -401,6 +449,29 @@ log_index install_snapshot(self_ptr self, const raft::install_snapshot_cmd& c) {
   return st.applied.index;
 }
 
+// -- writes ---------------------------------------------------------------------
+
+/// Whether this member can propose a write now: ok, or why not (starting,
+/// not the leader, out of space unless the write frees space).
+gd::status admit_write(self_ptr self, bool frees_space) {
+  auto& st = self->state;
+  if (!st.raft)
+    return gd::status::error(status_code::no_quorum,
+                             "this monitor is still starting");
+  if (st.leader_known && st.leader.leader.id != raft::no_member
+      && !st.leader.is_self)
+    return not_leader_status(st);
+  if (!frees_space
+      && static_cast<double>(st.kv->used_bytes())
+           > st.cfg.space_quota * static_cast<double>(st.kv->map_size()))
+    return gd::status::error(
+      status_code::no_space,
+      "the state store is over " + std::to_string(int(st.cfg.space_quota * 100))
+        + "% of its " + std::to_string(st.kv->map_size())
+        + "-byte map; compact the history or raise the map size");
+  return {};
+}
+
 // -- deadlines ------------------------------------------------------------------
 
 void sweep(self_ptr self) {
@@ -419,26 +490,27 @@ void sweep(self_ptr self) {
       ++it;
       continue;
     }
-    kv_write_reply rep;
-    rep.st = gd::status::error(status_code::unknown_outcome,
-                               "the write was not confirmed in time (the "
-                               "monitors may have lost quorum); it may or "
-                               "may not be applied");
-    rep.st.leader = st.leader.leader;
-    it->second.reply.deliver(std::move(rep));
+    auto why = gd::status::error(status_code::unknown_outcome,
+                                 "the write was not confirmed in time (the "
+                                 "monitors may have lost quorum); it may or "
+                                 "may not be applied");
+    why.leader = st.leader.leader;
+    auto pending = std::move(it->second);
     it = st.writes.erase(it);
+    pending.fail(std::move(why));
   }
   for (auto it = st.reads.begin(); it != st.reads.end();) {
     if (it->second.deadline > now) {
       ++it;
       continue;
     }
-    kv_read_reply rep;
-    rep.st = gd::status::error(status_code::timeout,
-                               "the read was not confirmed by a quorum in "
-                               "time; nothing changed (try --serializable)");
-    it->second.reply.deliver(std::move(rep));
+    auto pending = std::move(it->second);
     it = st.reads.erase(it);
+    pending.run(gd::status::error(status_code::timeout,
+                                  "the read was not confirmed by a quorum in "
+                                  "time; nothing changed (try "
+                                  "--serializable)"),
+                nullptr);
   }
   for (auto it = st.reads_by_index.begin(); it != st.reads_by_index.end();) {
     if (st.reads.count(it->second) == 0)
@@ -504,20 +576,21 @@ config_actor_impl::behavior_type config_main(self_ptr self,
         auto it = st.reads.find(id);
         if (it == st.reads.end())
           continue;
-        kv_read_reply rep;
+        gd::status why;
         if (st.leader_known && st.leader.leader.id != raft::no_member
             && !st.leader.is_self) {
-          rep.st = not_leader_status(st);
-          rep.st.message = "the leader changed while confirming this read; "
-                           "nothing changed";
+          why = not_leader_status(st);
+          why.message = "the leader changed while confirming this read; "
+                        "nothing changed";
         } else {
-          rep.st = gd::status::error(status_code::no_quorum,
-                                     "no leader: a linearizable read needs a "
-                                     "quorum (use --serializable for a local, "
-                                     "possibly stale read)");
+          why = gd::status::error(status_code::no_quorum,
+                                  "no leader: a linearizable read needs a "
+                                  "quorum (use --serializable for a local, "
+                                  "possibly stale read)");
         }
-        it->second.reply.deliver(std::move(rep));
+        auto pending = std::move(it->second);
         st.reads.erase(it);
+        pending.run(why, nullptr);
       }
     },
     [self](raft::propose_failed& f) {
@@ -525,10 +598,9 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       auto it = st.writes.find(f.request_id);
       if (it == st.writes.end())
         return;
-      kv_write_reply rep;
-      rep.st = std::move(f.st);
-      it->second.reply.deliver(std::move(rep));
+      auto pending = std::move(it->second);
       st.writes.erase(it);
+      pending.fail(std::move(f.st));
     },
     [self](raft::leader_update& u) {
       self->state.leader = std::move(u);
@@ -573,34 +645,28 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       };
       if (auto err = kv::validate(w.req, st.cfg.limits); !err.empty())
         return answer(gd::status::error(status_code::invalid, err));
-      if (!st.raft)
-        return answer(gd::status::error(status_code::no_quorum,
-                                        "this monitor is still starting"));
-      if (st.leader_known && st.leader.leader.id != raft::no_member
-          && !st.leader.is_self)
-        return answer(not_leader_status(st));
+      if (writes_model_keys(w.req))
+        return answer(gd::status::error(
+          status_code::invalid,
+          std::string("keys under ") + cluster::model_prefix
+            + " hold the cluster model: change them with the peer and "
+              "volume commands, not the KV API"));
       bool frees_space = std::holds_alternative<kv::delete_request>(w.req)
                          || std::holds_alternative<kv::compact_request>(w.req);
-      if (!frees_space
-          && static_cast<double>(st.kv->used_bytes())
-               > st.cfg.space_quota * static_cast<double>(st.kv->map_size()))
-        return answer(gd::status::error(
-          status_code::no_space,
-          "the state store is over " + std::to_string(int(st.cfg.space_quota * 100))
-            + "% of its " + std::to_string(st.kv->map_size())
-            + "-byte map; compact the history or raise the map size"));
+      if (auto why = admit_write(self, frees_space); !why.ok())
+        return answer(std::move(why));
       auto id = ++st.next_id;
       auto deadline = self->clock().now() + w.timeout;
       self->send(st.raft, raft::propose_cmd{id, proto::encode_write_request(w.req)});
       if (w.on_reply) {
-        st.writes.emplace(id, pending_write{reply_to<kv_write_reply>(
-                                              std::move(w.on_reply)),
-                                            deadline});
+        st.writes.emplace(id, kv_pending(reply_to<kv_write_reply>(
+                                           std::move(w.on_reply)),
+                                         deadline));
         return caf::delegated<kv_write_reply>();
       }
       auto promise = self->make_response_promise<kv_write_reply>();
-      st.writes.emplace(id, pending_write{reply_to<kv_write_reply>(promise),
-                                          deadline});
+      st.writes.emplace(id, kv_pending(reply_to<kv_write_reply>(promise),
+                                       deadline));
       return promise;
     },
     [self](kv_read& r) -> caf::result<kv_read_reply> {
@@ -633,14 +699,14 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       auto deadline = self->clock().now() + r.timeout;
       self->send(st.raft, raft::read_index_cmd{id});
       if (r.on_reply) {
-        st.reads.emplace(id, pending_read{reply_to<kv_read_reply>(
-                                            std::move(r.on_reply)),
-                                          std::move(r.req), deadline});
+        st.reads.emplace(id, kv_read_pending(reply_to<kv_read_reply>(
+                                               std::move(r.on_reply)),
+                                             std::move(r.req), deadline));
         return caf::delegated<kv_read_reply>();
       }
       auto promise = self->make_response_promise<kv_read_reply>();
-      st.reads.emplace(id, pending_read{reply_to<kv_read_reply>(promise),
-                                        std::move(r.req), deadline});
+      st.reads.emplace(id, kv_read_pending(reply_to<kv_read_reply>(promise),
+                                           std::move(r.req), deadline));
       return promise;
     },
     [self](kv_watch& w) -> kv_watch_reply {
@@ -670,6 +736,47 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       catch_up(self, st.watchers.back());
       drop_canceled_watchers(st);
       return rep;
+    },
+    [self](cluster_write& w) {
+      auto& st = self->state;
+      if (!w.on_reply)
+        return; // nobody to answer: a caller bug, not worth a crash
+      bool frees_space = std::holds_alternative<cluster::volume_delete>(w.cmd)
+                         || std::holds_alternative<cluster::peer_remove>(w.cmd)
+                         || std::holds_alternative<cluster::volume_reset>(w.cmd);
+      if (auto why = admit_write(self, frees_space); !why.ok()) {
+        cluster_write_reply rep;
+        rep.st = std::move(why);
+        w.on_reply(std::move(rep));
+        return;
+      }
+      auto id = ++st.next_id;
+      auto deadline = self->clock().now() + w.timeout;
+      self->send(st.raft,
+                 raft::propose_cmd{id, proto::encode_command(std::move(w.cmd))});
+      st.writes.emplace(id, cluster_pending(std::move(w.on_reply), deadline));
+    },
+    [self](model_read& r) {
+      auto& st = self->state;
+      if (!r.run)
+        return;
+      auto deadline = self->clock().now() + r.timeout;
+      if (r.serializable) {
+        store_reader read = [&st](const kv::range_request& q) {
+          return read_range(st, q);
+        };
+        r.run(gd::status{}, &read);
+        return;
+      }
+      if (!st.raft) {
+        r.run(gd::status::error(status_code::no_quorum,
+                                "this monitor is still starting"),
+              nullptr);
+        return;
+      }
+      auto id = ++st.next_id;
+      self->send(st.raft, raft::read_index_cmd{id});
+      st.reads.emplace(id, pending_read{std::move(r.run), deadline});
     },
     [self](kv_unwatch& u) {
       auto& st = self->state;

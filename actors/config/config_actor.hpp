@@ -13,12 +13,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
 #include "actors/raft/raft_actor.hpp"
+#include "protocol/cluster_types.hpp"
 #include "protocol/kv_types.hpp"
 #include "store/kv_store.hpp"
 
@@ -58,6 +60,48 @@ struct kv_read {
 struct kv_read_reply {
   gd::status st;
   kv::range_result result;
+};
+
+struct cluster_write_reply;
+
+/// A cluster model command (peer probe, volume create ...), proposed as one
+/// log entry and validated when applied (actors/config/cluster_apply.hpp).
+/// Ids the command needs (a new volume's UUID) must be filled in already.
+struct cluster_write {
+  cluster::command cmd;
+  std::chrono::milliseconds timeout{10000};
+  /// The reply goes here, on the config actor's thread (quick and
+  /// thread-safe, as kv_write::on_reply). Required.
+  std::function<void(cluster_write_reply)> on_reply;
+};
+
+struct cluster_write_reply {
+  /// ok once applied on a majority; else why nothing changed (or
+  /// unknown_outcome).
+  gd::status st;
+  /// A note for the success line (may be empty).
+  std::string message;
+  /// The revision the command made; 0 if it changed nothing.
+  kv::revision revision = 0;
+  /// The volume after a volume command that leaves one.
+  std::optional<cluster::volume> volume;
+};
+
+/// Reads of the applied state, for model_read: through the open apply
+/// transaction. Throws store::store_error on a storage failure.
+using store_reader = std::function<kv::range_result(const kv::range_request&)>;
+
+/// A read of the cluster model (or any keys) by a function run on the
+/// config actor's thread.
+struct model_read {
+  /// Serve from the local store at once (may be stale).
+  bool serializable = false;
+  std::chrono::milliseconds timeout{10000};
+  /// Called exactly once, on the config actor's thread: with an ok status
+  /// and a reader once the read is confirmed (linearizable: it sees every
+  /// write acknowledged before the request arrived), or with the failure
+  /// and nullptr. Must be quick and must not keep the reader. Required.
+  std::function<void(const gd::status&, const store_reader*)> run;
 };
 
 /// Starts a watch: events of revisions >= `start` (0: only future ones) on
@@ -106,7 +150,9 @@ using config_actor = raft::state_machine_actor::extend<
   caf::replies_to<kv_write>::with<kv_write_reply>,
   caf::replies_to<kv_read>::with<kv_read_reply>,
   caf::replies_to<kv_watch>::with<kv_watch_reply>,
-  caf::reacts_to<kv_unwatch>>;
+  caf::reacts_to<kv_unwatch>,
+  caf::reacts_to<cluster_write>,
+  caf::reacts_to<model_read>>;
 
 struct config_actor_config {
   /// Refuse writes (no_space) once the store uses more than this fraction of
@@ -146,3 +192,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_watch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_watch_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_unwatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::watch_events)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::cluster_write)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::model_read)

@@ -5,6 +5,7 @@
 // same store on every member, so every refusal decided here is decided alike
 // everywhere. No CAF, no I/O beyond the store.
 
+#include "actors/config/cluster_apply.hpp"
 #include "protocol/status.hpp"
 #include "protocol/kv_types.hpp"
 #include "protocol/raft_types.hpp"
@@ -17,14 +18,22 @@ struct apply_outcome {
   /// ok, or why the command changed nothing (it is still applied: its
   /// index is consumed).
   gd::status st;
-  /// The command's result (when st is ok and the entry is a command).
+  /// The command's result (when st is ok and the entry is a KV command).
   kv::write_result result;
+  /// What a cluster command did (its st equals `st`).
+  cluster_outcome cluster;
 };
 
+/// True if `r` would write a key of the cluster model (under "/gd/"), which
+/// only cluster commands may change.
+bool writes_model_keys(const kv::write_request& r);
+
 /// Applies `e` within `batch` and records it as applied:
-/// - command: decoded and executed. A command that cannot run (it does not
-///   decode, or compacts a revision out of range) changes nothing and yields
-///   an `invalid` outcome.
+/// - command: decoded and executed: a KV write, or a cluster command (see
+///   cluster_apply.hpp). A command that cannot run (it does not decode,
+///   compacts a revision out of range, writes a model key through the KV
+///   API, or fails the cluster model's validation) changes nothing and
+///   yields an error outcome.
 /// - config: records the configuration.
 /// - noop: nothing else.
 /// Throws store_error only for storage failures (the member must stop).

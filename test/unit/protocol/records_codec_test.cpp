@@ -3,6 +3,7 @@
 
 #include "protocol/records_capnp.hpp"
 #include "protocol/records_codec.hpp"
+#include "protocol/cluster_codec.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -411,12 +412,21 @@ BOOST_AUTO_TEST_CASE(decode_unknown_compare_result_throws) {
 }
 
 BOOST_AUTO_TEST_CASE(decode_unknown_command_kind_throws) {
-  // As written by a later version with a fifth kind of command.
+  // As written by a later version with a sixth kind of command.
   auto bytes = edited_command(kv::compact_request{7},
-                              [](auto cmd) { set_union_tag(cmd, 4); });
+                              [](auto cmd) { set_union_tag(cmd, 5); });
   BOOST_TEST(command_failure(bytes)
-             == "command record: command 4 is not put, delete, txn or "
+             == "command record: command 5 is not put, delete, txn or "
                 "compact");
+  BOOST_TEST(decode_failure([&] { proto::decode_command(bytes); })
+             == "command record: command 5 is not put, delete, txn or "
+                "compact");
+  // Kind 4 is a cluster command: not a KV write.
+  auto cluster = edited_command(kv::compact_request{7},
+                                [](auto cmd) { set_union_tag(cmd, 4); });
+  BOOST_TEST(starts_with(command_failure(cluster),
+                         "command record: a cluster command is not a KV "
+                         "write"));
   // The tag really is where set_union_tag writes it.
   auto same = edited_command(kv::compact_request{7},
                              [](auto cmd) { set_union_tag(cmd, 3); });
