@@ -87,16 +87,21 @@ using t = option_type;
 std::vector<option_spec> make_table() {
   return {
     // cluster/replicate (AFR)
+    // why: graph none, as glusterd's "!self-heal-daemon": it configures the
+    // self-heal daemon's own graph (and whether it runs), not the client's
+    // AFR, so volgen leaves it out of client volfiles.
     boolean("cluster.self-heal-daemon", "on",
             "Run the self-heal daemon for this volume's replica sets",
-            g::client, "cluster/replicate", "self-heal-daemon"),
-    boolean("cluster.data-self-heal", "on",
+            g::none, "cluster/replicate", "self-heal-daemon"),
+    // Defaults as glusterd 10.3 shows them (`volume get`): clients leave
+    // healing to the self-heal daemon.
+    boolean("cluster.data-self-heal", "off",
             "Heal file contents from the client side", g::client,
             "cluster/replicate", "data-self-heal"),
-    boolean("cluster.metadata-self-heal", "on",
+    boolean("cluster.metadata-self-heal", "off",
             "Heal file metadata from the client side", g::client,
             "cluster/replicate", "metadata-self-heal"),
-    boolean("cluster.entry-self-heal", "on",
+    boolean("cluster.entry-self-heal", "off",
             "Heal directory entries from the client side", g::client,
             "cluster/replicate", "entry-self-heal"),
     choice("cluster.quorum-type", "auto", {"none", "auto", "fixed"},
@@ -137,7 +142,8 @@ std::vector<option_spec> make_table() {
     boolean("performance.read-ahead", "off",
             "Read ahead sequentially (the read-ahead translator)", g::client,
             "performance/read-ahead"),
-    boolean("performance.readdir-ahead", "on",
+    // glusterd 10.3's default: off.
+    boolean("performance.readdir-ahead", "off",
             "Prefetch directory entries", g::client,
             "performance/readdir-ahead"),
     boolean("performance.io-cache", "off",
