@@ -8,6 +8,7 @@
 #include <kj/async-io.h>
 #include <kj/async-unix.h>
 
+#include "protocol/cluster_capnp.hpp"
 #include "protocol/kv_capnp.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/monitor.capnp.h"
@@ -210,6 +211,7 @@ struct connection::impl {
   schema::Management::Client mgmt{nullptr};
   std::optional<schema::Kv::Client> kv;
   std::optional<schema::Monitor::Client> monitor;
+  std::optional<schema::Cluster::Client> cluster;
 
   impl(const address& t, connection_options o)
     : target(t), opts(o), io(kj::setupAsyncIo()) {
@@ -256,6 +258,7 @@ struct connection::impl {
     // Drop capabilities before the RPC system and the stream go.
     kv.reset();
     monitor.reset();
+    cluster.reset();
     mgmt = nullptr;
   }
 
@@ -269,6 +272,14 @@ struct connection::impl {
     if (!monitor)
       monitor = mgmt.monitorRequest().send().getMonitor();
     return *monitor;
+  }
+
+  /// Obtained once, pipelined: the first call goes out without waiting for
+  /// Management.cluster() to return.
+  schema::Cluster::Client& cluster_cap() {
+    if (!cluster)
+      cluster = mgmt.clusterRequest().send().getCluster();
+    return *cluster;
   }
 
   client_error broken(const std::string& what, const kj::Exception& e) {
@@ -583,6 +594,121 @@ outcome<leader_hint> connection::transfer_leader(const std::string& name) {
   auto resp = impl_->await(req.send(), "transferLeader");
   return impl_->decode("transferLeader", [&] {
     return from_result<leader_hint>(resp.getResult(), [](auto ok) {
+      return proto::from_capnp(ok);
+    });
+  });
+}
+
+namespace {
+
+/// Decodes a ClusterChangeResult.
+outcome<cluster::change_done>
+change_outcome(schema::ClusterChangeResult::Reader r) {
+  return from_result<cluster::change_done>(r, [](auto ok) {
+    return proto::from_capnp(ok);
+  });
+}
+
+/// Decodes a list of `T` with proto::from_capnp.
+template <class T, class List>
+std::vector<T> decode_list(List list) {
+  std::vector<T> out;
+  out.reserve(list.size());
+  for (auto x : list)
+    out.push_back(proto::from_capnp(x));
+  return out;
+}
+
+} // namespace
+
+outcome<cluster::change_done>
+connection::cluster_change(const cluster::command& c) {
+  auto req = impl_->cluster_cap().changeRequest();
+  proto::to_capnp(c, req.initCommand());
+  req.setHops(0);
+  auto resp = impl_->await(req.send(), "change");
+  return impl_->decode("change",
+                       [&] { return change_outcome(resp.getResult()); });
+}
+
+outcome<cluster::change_done> connection::peer_probe(const std::string& host) {
+  auto req = impl_->cluster_cap().peerProbeRequest();
+  req.setHost(host);
+  auto resp = impl_->await(req.send(), "peerProbe");
+  return impl_->decode("peerProbe",
+                       [&] { return change_outcome(resp.getResult()); });
+}
+
+outcome<cluster::change_done> connection::peer_detach(const std::string& host,
+                                                      bool force) {
+  auto req = impl_->cluster_cap().peerDetachRequest();
+  req.setHost(host);
+  req.setForce(force);
+  auto resp = impl_->await(req.send(), "peerDetach");
+  return impl_->decode("peerDetach",
+                       [&] { return change_outcome(resp.getResult()); });
+}
+
+outcome<std::vector<cluster::peer_info>> connection::peers() {
+  auto resp =
+    impl_->await(impl_->cluster_cap().peersRequest().send(), "peers");
+  return impl_->decode("peers", [&] {
+    return from_result<std::vector<cluster::peer_info>>(
+      resp.getResult(),
+      [](auto ok) { return decode_list<cluster::peer_info>(ok); });
+  });
+}
+
+outcome<std::vector<cluster::volume_info>>
+connection::volumes(const std::string& name) {
+  auto req = impl_->cluster_cap().volumesRequest();
+  req.setName(name);
+  auto resp = impl_->await(req.send(), "volumes");
+  return impl_->decode("volumes", [&] {
+    return from_result<std::vector<cluster::volume_info>>(
+      resp.getResult(),
+      [](auto ok) { return decode_list<cluster::volume_info>(ok); });
+  });
+}
+
+outcome<std::vector<std::string>> connection::volume_names() {
+  auto resp = impl_->await(impl_->cluster_cap().volumeNamesRequest().send(),
+                           "volumeNames");
+  return impl_->decode("volumeNames", [&] {
+    return from_result<std::vector<std::string>>(resp.getResult(),
+                                                 [](auto ok) {
+      std::vector<std::string> names;
+      names.reserve(ok.size());
+      for (auto n : ok)
+        names.push_back(text_of(n));
+      return names;
+    });
+  });
+}
+
+outcome<std::vector<cluster::option_value>>
+connection::volume_options(const std::string& name, const std::string& key) {
+  auto req = impl_->cluster_cap().volumeOptionsRequest();
+  req.setName(name);
+  req.setKey(key);
+  auto resp = impl_->await(req.send(), "volumeOptions");
+  return impl_->decode("volumeOptions", [&] {
+    return from_result<std::vector<cluster::option_value>>(
+      resp.getResult(),
+      [](auto ok) { return decode_list<cluster::option_value>(ok); });
+  });
+}
+
+outcome<cluster::volfile> connection::volfile(const std::string& volume,
+                                              const std::string& brick,
+                                              bool client) {
+  auto req = impl_->cluster_cap().volfileRequest();
+  req.setName(volume);
+  req.setBrick(brick);
+  req.setClient(client);
+  auto resp = impl_->await(req.send(), "volfile");
+  return impl_->decode("volfile", [&] {
+    return from_result<cluster::volfile>(resp.getResult(), [](auto ok) {
       return proto::from_capnp(ok);
     });
   });

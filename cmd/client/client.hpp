@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "cmd/client/address.hpp"
+#include "protocol/cluster_types.hpp"
+#include "protocol/cluster_views.hpp"
 #include "protocol/kv_types.hpp"
 #include "protocol/raft_types.hpp"
 #include "protocol/status.hpp"
@@ -223,6 +225,34 @@ public:
   outcome<change_done> remove_member(const std::string& name);
   /// Returns the new leader.
   outcome<leader_hint> transfer_leader(const std::string& name);
+
+  // The Cluster API (protocol/cluster.capnp): peers, pool and volumes. A
+  // failed change changed nothing unless st says unknown_outcome (see
+  // gd::nothing_changed).
+
+  /// Proposes a volume command (create, start, stop, delete, set, reset,
+  /// add-brick, remove-brick, replace-brick; Cluster.change, hops 0). Ids
+  /// left empty (a new volume's, a remove-brick task's) are chosen by the
+  /// daemon.
+  outcome<cluster::change_done> cluster_change(const cluster::command& c);
+  /// Adds the daemon at HOST[:PORT] (port 24007 by default) to the pool.
+  outcome<cluster::change_done> peer_probe(const std::string& host);
+  /// Removes a peer from the pool (refused while it hosts bricks).
+  outcome<cluster::change_done> peer_detach(const std::string& host,
+                                            bool force);
+  /// Every peer of the pool, the answering daemon included (self = true).
+  outcome<std::vector<cluster::peer_info>> peers();
+  /// One volume, or every volume for "" or "all".
+  outcome<std::vector<cluster::volume_info>> volumes(const std::string& name);
+  outcome<std::vector<std::string>> volume_names();
+  /// One option of volume `name` (or of the cluster, for "all"), with its
+  /// default; every option for key "all".
+  outcome<std::vector<cluster::option_value>>
+  volume_options(const std::string& name, const std::string& key);
+  /// The client volfile of `volume` (`client`, or an empty `brick`), else
+  /// the one of brick "HOST:/path".
+  outcome<cluster::volfile> volfile(const std::string& volume,
+                                    const std::string& brick, bool client);
 
 private:
   struct impl;

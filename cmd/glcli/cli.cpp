@@ -3,8 +3,12 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <initializer_list>
+#include <map>
 
 #include <CLI/CLI.hpp>
+
+#include "cmd/glcli/cluster_commands.hpp"
 
 #ifndef GD_VERSION
 #define GD_VERSION "unknown"
@@ -40,7 +44,131 @@ struct parsed {
   kv::revision compact_rev = 0;
   std::string member_name;
   std::string member_address;
+  /// The words of each gluster-style command, by "group command".
+  std::map<std::string, command_words> words;
+  volfile_args volfile;
 };
+
+/// A gluster-style command: its words are parsed by the command function
+/// (cluster_parse.hpp), so CLI11 only collects them.
+using words_function = int (*)(const global_options&, const command_words&,
+                               streams&);
+
+struct words_command {
+  const char* name;
+  /// The grammar of its words ("" if it takes none).
+  const char* form;
+  const char* help;
+  words_function run;
+};
+
+void add_words_commands(CLI::App& group, parsed& p,
+                        std::function<int()>& action, streams& s,
+                        std::initializer_list<words_command> commands) {
+  for (const auto& c : commands) {
+    auto* sub = group.add_subcommand(c.name, c.help);
+    auto& w = p.words[group.get_name() + " " + c.name];
+    if (*c.form != '\0') {
+      sub->add_option("ARGS", w, c.form);
+      sub->footer(std::string("Usage: glcli ") + group.get_name() + " "
+                  + c.name + " " + c.form + "\n" + footer);
+    }
+    auto run = c.run;
+    sub->callback([&p, &action, &s, &w, run] {
+      action = [&p, &s, &w, run] { return run(p.g, w, s); };
+    });
+  }
+}
+
+void add_peer(CLI::App& app, parsed& p, std::function<int()>& action,
+              streams& s) {
+  auto* peer = app.add_subcommand("peer", "The servers of the pool "
+                                          "(gluster's peer commands)");
+  peer->require_subcommand(1);
+  add_words_commands(
+    *peer, p, action, s,
+    {{"probe", "HOST[:PORT]",
+      "Adds the glusterd-actor at HOST (port 24007 by default) to the pool",
+      peer_probe},
+     {"detach", "HOST [force]",
+      "Removes peer HOST from the pool (refused while it hosts bricks); "
+      "asks y/n unless --mode=script",
+      peer_detach},
+     {"status", "",
+      "Lists the other peers: hostname, UUID and whether they are connected",
+      peer_status}});
+}
+
+void add_pool(CLI::App& app, parsed& p, std::function<int()>& action,
+              streams& s) {
+  auto* pool = app.add_subcommand("pool", "The pool as a whole");
+  pool->require_subcommand(1);
+  add_words_commands(*pool, p, action, s,
+                     {{"list", "",
+                       "Lists every server of the pool (this one as "
+                       "localhost): UUID, hostname, state",
+                       pool_list}});
+}
+
+void add_volume(CLI::App& app, parsed& p, std::function<int()>& action,
+                streams& s) {
+  auto* vol = app.add_subcommand("volume", "Volumes, their bricks and "
+                                           "options (gluster's volume "
+                                           "commands)");
+  vol->require_subcommand(1);
+  add_words_commands(
+    *vol, p, action, s,
+    {{"create",
+      "NAME [replica N [arbiter 1]] [disperse [N]] [disperse-data N] "
+      "[redundancy M] [transport tcp] HOST:/path... [force]",
+      "Creates volume NAME from bricks HOST:/path (each run of replica or "
+      "disperse bricks is one set)",
+      volume_create},
+     {"start", "NAME [force]", "Starts volume NAME", volume_start},
+     {"stop", "NAME [force]",
+      "Stops volume NAME; asks y/n unless --mode=script", volume_stop},
+     {"delete", "NAME",
+      "Deletes (stopped) volume NAME; asks y/n unless --mode=script",
+      volume_delete},
+     {"info", "[NAME|all]",
+      "Shows the layout, bricks and options of one or every volume",
+      volume_info},
+     {"list", "", "Lists the volume names", volume_list},
+     {"status", "[NAME|all]",
+      "Shows the brick processes (port, online, pid) of started volumes",
+      volume_status},
+     {"set", "NAME|all KEY VALUE",
+      "Sets option KEY of volume NAME (all: cluster-wide)", volume_set},
+     {"get", "NAME|all KEY|all",
+      "Shows the value of one or every option, defaults included",
+      volume_get},
+     {"reset", "NAME [KEY|all] [force]",
+      "Resets one or every option of volume NAME to its default",
+      volume_reset},
+     {"add-brick", "NAME [replica N [arbiter 1]] HOST:/path... [force]",
+      "Adds bricks to volume NAME (optionally raising its replica count)",
+      volume_add_brick},
+     {"remove-brick",
+      "NAME [replica N] HOST:/path... start|stop|status|commit|force",
+      "Removes bricks: start migrates their data off, commit removes them, "
+      "force removes them at once without migrating",
+      volume_remove_brick},
+     {"replace-brick", "NAME OLD-BRICK NEW-BRICK commit force",
+      "Puts NEW-BRICK in the place of OLD-BRICK (self-heal refills it)",
+      volume_replace_brick}});
+
+  auto* volfile = vol->add_subcommand(
+    "volfile", "Prints the generated volfile of volume NAME: the client's "
+               "(default) or a brick's");
+  volfile->add_option("NAME", p.volfile.words, "The volume");
+  volfile->add_option("--brick", p.volfile.brick,
+                      "The brick's volfile, HOST:/path");
+  volfile->add_flag("--client", p.volfile.client,
+                    "The client volfile (the default)");
+  volfile->callback([&] {
+    action = [&] { return volume_volfile(p.g, p.volfile, s); };
+  });
+}
 
 void add_global_options(CLI::App& app, parsed& p) {
   app.add_option("--remote-host", p.remote_host,
@@ -216,6 +344,9 @@ int run(int argc, const char* const* argv, streams& s,
   std::function<int()> action;
   try {
     add_global_options(app, p);
+    add_peer(app, p, action, s);
+    add_pool(app, p, action, s);
+    add_volume(app, p, action, s);
     add_kv(app, p, action, s);
     add_monitor(app, p, action, s);
     app.parse(argc, argv);

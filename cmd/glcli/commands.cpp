@@ -1,83 +1,24 @@
 #include "cmd/glcli/commands.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <istream>
 #include <iterator>
 #include <sstream>
 #include <utility>
 
 #include "cmd/client/address.hpp"
+#include "cmd/glcli/command_support.hpp"
 #include "cmd/glcli/txn_parse.hpp"
 
 namespace gd::glcli {
 
 namespace {
-
-constexpr const char* nothing_changed_note = "(nothing changed)";
-constexpr const char* maybe_changed_note =
-  "(the change may or may not have been applied)";
-
-/// Prints a usage error and returns exit_usage.
-int usage(streams& s, const std::string& command, const std::string& what) {
-  s.err << command << ": " << what << "\n";
-  return exit_usage;
-}
-
-/// Prints the --json form of a failure, if asked for.
-void json_failure(const global_options& g, streams& s, const std::string& code,
-                  const std::string& message, bool nothing_changed) {
-  if (!g.json)
-    return;
-  json_writer w;
-  w.begin_object().key("error").begin_object();
-  w.field("code", code).field("message", message);
-  w.field("nothingChanged", nothing_changed);
-  w.end_object().end_object();
-  s.out << w.str() << "\n";
-}
-
-/// Reports a business failure; returns exit_failed.
-int failed(const global_options& g, streams& s, const std::string& command,
-           const gd::status& st, bool write) {
-  s.err << failure_line(command, st, write) << "\n";
-  json_failure(g, s, to_string(st.code), st.message,
-               !write || gd::nothing_changed(st.code));
-  return exit_failed;
-}
-
-/// Resolves the target, connects and runs `f(connection&)`, turning
-/// transport errors into a failure line (exit 1) and a bad address into a
-/// usage error (exit 2).
-template <class F>
-int with_connection(const global_options& g, streams& s,
-                    const std::string& command, bool write, F&& f) {
-  client::address target;
-  try {
-    target = client::resolve_target(g.remote_host);
-  } catch (const client::address_error& e) {
-    return usage(s, command, e.what());
-  }
-  try {
-    client::connection c(target, connection_options_for(g.timeout_seconds));
-    return f(c);
-  } catch (const client::client_error& e) {
-    bool unchanged = !write || e.nothing_changed();
-    s.err << command << ": failed: " << e.what() << " "
-          << (unchanged ? nothing_changed_note : maybe_changed_note) << "\n";
-    json_failure(g, s,
-                 e.which() == client::client_error::kind::unreachable
-                   ? "unreachable"
-                   : e.which() == client::client_error::kind::timeout
-                       ? "timeout"
-                       : "transport",
-                 e.what(), unchanged);
-    return exit_failed;
-  }
-}
 
 std::string validated(const kv::write_request& r) {
   return kv::validate(r, kv::limits{});
@@ -175,6 +116,78 @@ std::string pad(const std::string& s, std::size_t width) {
 }
 
 } // namespace
+
+int usage(streams& s, const std::string& command, const std::string& what) {
+  s.err << command << ": " << what << "\n";
+  return exit_usage;
+}
+
+void json_failure(const global_options& g, streams& s, const std::string& code,
+                  const std::string& message, bool nothing_changed) {
+  if (!g.json)
+    return;
+  json_writer w;
+  w.begin_object().key("error").begin_object();
+  w.field("code", code).field("message", message);
+  w.field("nothingChanged", nothing_changed);
+  w.end_object().end_object();
+  s.out << w.str() << "\n";
+}
+
+int failed(const global_options& g, streams& s, const std::string& command,
+           const gd::status& st, bool write) {
+  s.err << failure_line(command, st, write) << "\n";
+  json_failure(g, s, to_string(st.code), st.message,
+               !write || gd::nothing_changed(st.code));
+  return exit_failed;
+}
+
+int transport_failed(const global_options& g, streams& s,
+                     const std::string& command,
+                     const client::client_error& e, bool write) {
+  bool unchanged = !write || e.nothing_changed();
+  s.err << command << ": failed: " << e.what() << " "
+        << (unchanged ? nothing_changed_note : maybe_changed_note) << "\n";
+  json_failure(g, s,
+               e.which() == client::client_error::kind::unreachable
+                 ? "unreachable"
+                 : e.which() == client::client_error::kind::timeout
+                     ? "timeout"
+                     : "transport",
+               e.what(), unchanged);
+  return exit_failed;
+}
+
+bool confirmed(const global_options& g, streams& s,
+               const std::string& question) {
+  if (g.script)
+    return true;
+  auto& prompt = g.json ? s.err : s.out;
+  prompt << question << " (y/n) ";
+  prompt.flush();
+  std::string answer;
+  if (!std::getline(s.in, answer))
+    return false;
+  while (!answer.empty() && std::isspace(static_cast<unsigned char>(
+                              answer.back())))
+    answer.pop_back();
+  std::size_t start = 0;
+  while (start < answer.size()
+         && std::isspace(static_cast<unsigned char>(answer[start])))
+    ++start;
+  answer.erase(0, start);
+  for (auto& ch : answer)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return answer == "y" || answer == "yes";
+}
+
+int not_confirmed(const global_options& g, streams& s,
+                  const std::string& command) {
+  s.err << command << ": failed: not confirmed " << nothing_changed_note
+        << "\n";
+  json_failure(g, s, "not_confirmed", "not confirmed", true);
+  return exit_failed;
+}
 
 std::string id_text(std::uint64_t id) {
   char buf[17];

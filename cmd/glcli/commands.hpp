@@ -37,7 +37,8 @@ struct global_options {
   std::optional<std::string> remote_host;
   /// --json: one JSON document on stdout (kv watch: one object per line).
   bool json = false;
-  /// --mode=script: never prompt. (No command prompts yet.)
+  /// --mode=script: never prompt (volume stop/delete, peer detach ask y/n
+  /// otherwise).
   bool script = false;
   /// --timeout: for connecting and for each call, in seconds.
   double timeout_seconds = 10;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "protocol/uuid.hpp"
 #include "store/fs.hpp"
 
 namespace gd::daemon {
@@ -109,6 +110,25 @@ std::optional<identity> data_dir::load_identity() const {
         throw std::runtime_error(file + ":" + std::to_string(n)
                                  + ": monitor must be true or false");
       id.monitor = value == "true";
+    } else if (key == "uuid") {
+      if (!value.empty() && !valid_uuid(value))
+        throw std::runtime_error(file + ":" + std::to_string(n) + ": uuid '"
+                                 + value + "' is not a UUID");
+      id.uuid = value;
+    } else if (key == "monitors") {
+      id.monitors.clear();
+      std::size_t start = 0;
+      while (start < value.size()) {
+        auto comma = value.find(',', start);
+        auto item = value.substr(start, comma == std::string::npos
+                                          ? std::string::npos
+                                          : comma - start);
+        if (!item.empty())
+          id.monitors.push_back(item);
+        if (comma == std::string::npos)
+          break;
+        start = comma + 1;
+      }
     } else {
       throw std::runtime_error(file + ":" + std::to_string(n)
                                + ": unknown key '" + key + "'");
@@ -128,7 +148,12 @@ void data_dir::save_identity(const identity& id) const {
       << "name=" << id.name << "\n"
       << "address=" << id.address << "\n"
       << "cluster_id=" << cluster << "\n"
-      << "monitor=" << (id.monitor ? "true" : "false") << "\n";
+      << "monitor=" << (id.monitor ? "true" : "false") << "\n"
+      << "uuid=" << id.uuid << "\n";
+  std::string monitors;
+  for (const auto& m : id.monitors)
+    monitors += (monitors.empty() ? "" : ",") + m;
+  out << "monitors=" << monitors << "\n";
   store::fs::write_file_atomically(path_ + "/node.conf", out.str());
 }
 

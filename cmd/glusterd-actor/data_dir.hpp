@@ -4,7 +4,8 @@
 // that pins who this daemon is across restarts.
 //
 //   DIR/LOCK        flock()ed while a daemon runs; holds its pid
-//   DIR/node.conf   identity: name, address, cluster id, monitor (below)
+//   DIR/node.conf   identity: name, address, cluster id, monitor, uuid,
+//                   known monitors (below)
 //   DIR/raft/       the Raft log (monitors)
 //   DIR/state/      the state machine store (monitors)
 //   DIR/snapshots/  snapshot files in transit (monitors)
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gd::daemon {
 
@@ -22,6 +24,11 @@ struct identity {
   /// 0 until the daemon belongs to a cluster.
   std::uint64_t cluster_id = 0;
   bool monitor = false;
+  /// gluster's peer UUID: made on the first start, never changed. (Files
+  /// written before it existed get one on the next start.)
+  std::string uuid;
+  /// Agents: HOST:PORT of the cluster's monitors, learned when probed.
+  std::vector<std::string> monitors;
 };
 
 /// Holds DIR/LOCK until destroyed.

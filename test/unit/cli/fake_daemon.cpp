@@ -8,6 +8,7 @@
 #include <capnp/rpc-twoparty.h>
 #include <kj/async-io.h>
 
+#include "protocol/cluster_capnp.hpp"
 #include "protocol/kv_capnp.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/monitor.capnp.h"
@@ -33,6 +34,9 @@ struct fake_daemon::state {
   bool hang = false;
   std::optional<gd::status> fail;
   std::vector<client::member_report> reports;
+  cluster_answers answers;
+  std::vector<std::string> cluster_calls;
+  std::vector<cluster::command> changes;
   raft::configuration config;
   raft::log_index config_index = 10;
 
@@ -518,10 +522,171 @@ private:
   std::shared_ptr<state> st_;
 };
 
+std::string str(capnp::Text::Reader t) {
+  return {t.cStr(), t.size()};
+}
+
+class cluster_impl final : public schema::Cluster::Server {
+public:
+  explicit cluster_impl(std::shared_ptr<state> st) : st_(std::move(st)) {
+    // nop
+  }
+
+  kj::Promise<void> change(ChangeContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    auto params = ctx.getParams();
+    st_->cluster_calls.push_back("change hops="
+                                 + std::to_string(params.getHops()));
+    st_->changes.push_back(proto::from_capnp(params.getCommand()));
+    return answer_change(ctx.getResults().initResult());
+  }
+
+  kj::Promise<void> peerProbe(PeerProbeContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    st_->cluster_calls.push_back("peerProbe "
+                                 + str(ctx.getParams().getHost()));
+    return answer_change(ctx.getResults().initResult());
+  }
+
+  kj::Promise<void> peerDetach(PeerDetachContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    auto params = ctx.getParams();
+    st_->cluster_calls.push_back("peerDetach " + str(params.getHost())
+                                 + " force="
+                                 + (params.getForce() ? "1" : "0"));
+    return answer_change(ctx.getResults().initResult());
+  }
+
+  kj::Promise<void> peers(PeersContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    st_->cluster_calls.push_back("peers");
+    if (st_->hang)
+      return kj::NEVER_DONE;
+    auto res = ctx.getResults().initResult();
+    if (auto f = st_->take_failure()) {
+      proto::to_capnp(*f, res.initFailure());
+      return kj::READY_NOW;
+    }
+    const auto& ps = st_->answers.peers;
+    auto list = res.initOk(static_cast<unsigned>(ps.size()));
+    for (unsigned i = 0; i < ps.size(); ++i)
+      proto::to_capnp(ps[i], list[i]);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> volumes(VolumesContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    auto name = str(ctx.getParams().getName());
+    st_->cluster_calls.push_back("volumes " + name);
+    if (st_->hang)
+      return kj::NEVER_DONE;
+    auto res = ctx.getResults().initResult();
+    if (auto f = st_->take_failure()) {
+      proto::to_capnp(*f, res.initFailure());
+      return kj::READY_NOW;
+    }
+    std::vector<const cluster::volume_info*> chosen;
+    for (const auto& v : st_->answers.volumes)
+      if (name.empty() || name == "all" || v.volume.name == name)
+        chosen.push_back(&v);
+    if (chosen.empty() && !name.empty() && name != "all") {
+      proto::to_capnp(gd::status::error(status_code::not_found,
+                                        "Volume " + name
+                                          + " does not exist"),
+                      res.initFailure());
+      return kj::READY_NOW;
+    }
+    auto list = res.initOk(static_cast<unsigned>(chosen.size()));
+    for (unsigned i = 0; i < chosen.size(); ++i)
+      proto::to_capnp(*chosen[i], list[i]);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> volumeNames(VolumeNamesContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    st_->cluster_calls.push_back("volumeNames");
+    if (st_->hang)
+      return kj::NEVER_DONE;
+    auto res = ctx.getResults().initResult();
+    if (auto f = st_->take_failure()) {
+      proto::to_capnp(*f, res.initFailure());
+      return kj::READY_NOW;
+    }
+    const auto& vs = st_->answers.volumes;
+    auto list = res.initOk(static_cast<unsigned>(vs.size()));
+    for (unsigned i = 0; i < vs.size(); ++i)
+      list.set(i, vs[i].volume.name);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> volumeOptions(VolumeOptionsContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    auto params = ctx.getParams();
+    auto key = str(params.getKey());
+    st_->cluster_calls.push_back("volumeOptions " + str(params.getName())
+                                 + " " + key);
+    if (st_->hang)
+      return kj::NEVER_DONE;
+    auto res = ctx.getResults().initResult();
+    if (auto f = st_->take_failure()) {
+      proto::to_capnp(*f, res.initFailure());
+      return kj::READY_NOW;
+    }
+    std::vector<const cluster::option_value*> chosen;
+    for (const auto& o : st_->answers.options)
+      if (key == "all" || o.key == key)
+        chosen.push_back(&o);
+    if (chosen.empty() && key != "all") {
+      proto::to_capnp(gd::status::error(status_code::not_found,
+                                        "Did you mean ... ? " + key
+                                          + " is not a valid option"),
+                      res.initFailure());
+      return kj::READY_NOW;
+    }
+    auto list = res.initOk(static_cast<unsigned>(chosen.size()));
+    for (unsigned i = 0; i < chosen.size(); ++i)
+      proto::to_capnp(*chosen[i], list[i]);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> volfile(VolfileContext ctx) override {
+    std::lock_guard<std::mutex> lk(st_->mu);
+    auto params = ctx.getParams();
+    st_->cluster_calls.push_back("volfile " + str(params.getName()) + " "
+                                 + str(params.getBrick()) + " client="
+                                 + (params.getClient() ? "1" : "0"));
+    if (st_->hang)
+      return kj::NEVER_DONE;
+    auto res = ctx.getResults().initResult();
+    if (auto f = st_->take_failure()) {
+      proto::to_capnp(*f, res.initFailure());
+      return kj::READY_NOW;
+    }
+    proto::to_capnp(st_->answers.volfile, res.initOk());
+    return kj::READY_NOW;
+  }
+
+private:
+  /// Precondition: `mu` held.
+  kj::Promise<void> answer_change(schema::ClusterChangeResult::Builder res) {
+    if (st_->hang)
+      return kj::NEVER_DONE;
+    if (auto f = st_->take_failure()) {
+      proto::to_capnp(*f, res.initFailure());
+      return kj::READY_NOW;
+    }
+    proto::to_capnp(st_->answers.change, res.initOk());
+    return kj::READY_NOW;
+  }
+
+  std::shared_ptr<state> st_;
+};
+
 class management_impl final : public schema::Management::Server {
 public:
   explicit management_impl(std::shared_ptr<state> st)
-    : kv_(kj::heap<kv_impl>(st)), monitor_(kj::heap<monitor_impl>(st)) {
+    : kv_(kj::heap<kv_impl>(st)), monitor_(kj::heap<monitor_impl>(st)),
+      cluster_(kj::heap<cluster_impl>(st)) {
     // nop
   }
 
@@ -546,9 +711,15 @@ public:
     return kj::READY_NOW;
   }
 
+  kj::Promise<void> cluster(ClusterContext ctx) override {
+    ctx.getResults().setCluster(cluster_);
+    return kj::READY_NOW;
+  }
+
 private:
   schema::Kv::Client kv_;
   schema::Monitor::Client monitor_;
+  schema::Cluster::Client cluster_;
 };
 
 } // namespace
@@ -621,6 +792,21 @@ std::size_t fake_daemon::watchers() const {
 std::int64_t fake_daemon::revision() const {
   std::lock_guard<std::mutex> lk(st_->mu);
   return st_->rev;
+}
+
+void fake_daemon::set_cluster(cluster_answers a) {
+  std::lock_guard<std::mutex> lk(st_->mu);
+  st_->answers = std::move(a);
+}
+
+std::vector<std::string> fake_daemon::cluster_calls() const {
+  std::lock_guard<std::mutex> lk(st_->mu);
+  return st_->cluster_calls;
+}
+
+std::vector<cluster::command> fake_daemon::changes() const {
+  std::lock_guard<std::mutex> lk(st_->mu);
+  return st_->changes;
 }
 
 } // namespace gd::test

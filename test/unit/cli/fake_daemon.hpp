@@ -1,11 +1,12 @@
 #pragma once
 
-// A fake glusterd-actor for the client tests: the real Management, Kv and
-// Monitor Cap'n Proto interfaces over real TCP on 127.0.0.1, served by a KJ
-// event loop on its own thread. The KV part is a small in-memory store with
-// etcd semantics (revisions, txn, watches with history); the monitor part
-// answers with canned reports. Knobs let a test make the next call fail or
-// never answer.
+// A fake glusterd-actor for the client tests: the real Management, Kv,
+// Monitor and Cluster Cap'n Proto interfaces over real TCP on 127.0.0.1,
+// served by a KJ event loop on its own thread. The KV part is a small
+// in-memory store with etcd semantics (revisions, txn, watches with
+// history); the monitor part answers with canned reports; the cluster part
+// records every call (and decodes each change's command) and answers with
+// canned values. Knobs let a test make the next call fail or never answer.
 
 #include <cstdint>
 #include <memory>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "cmd/client/client.hpp"
+#include "protocol/cluster_types.hpp"
+#include "protocol/cluster_views.hpp"
 #include "protocol/status.hpp"
 
 namespace gd::test {
@@ -33,9 +36,9 @@ public:
   /// "127.0.0.1:PORT".
   std::string address() const;
 
-  /// While set, KV and monitor calls are never answered.
+  /// While set, KV, monitor and cluster calls are never answered.
   void set_hang(bool hang);
-  /// The next KV or monitor call answers this failure instead.
+  /// The next KV, monitor or cluster call answers this failure instead.
   void fail_next(gd::status st);
   /// What Monitor.clusterStatus answers.
   void set_reports(std::vector<client::member_report> reports);
@@ -43,6 +46,29 @@ public:
   std::size_t watchers() const;
   /// The current store revision.
   std::int64_t revision() const;
+
+  /// What the fake Cluster capability answers.
+  struct cluster_answers {
+    /// Cluster.change, peerProbe and peerDetach.
+    cluster::change_done change;
+    /// Cluster.peers.
+    std::vector<cluster::peer_info> peers;
+    /// Cluster.volumes ("" or "all": every one; else the one named, or
+    /// not_found) and volumeNames (their names).
+    std::vector<cluster::volume_info> volumes;
+    /// Cluster.volumeOptions (key "all": every one; else the one with that
+    /// key, or not_found).
+    std::vector<cluster::option_value> options;
+    /// Cluster.volfile.
+    cluster::volfile volfile;
+  };
+  void set_cluster(cluster_answers a);
+  /// Every Cluster call so far, with its arguments: "change hops=0",
+  /// "peerProbe h", "peerDetach h force=1", "peers", "volumes all",
+  /// "volumeNames", "volumeOptions v1 all", "volfile v1 h:/b client=0".
+  std::vector<std::string> cluster_calls() const;
+  /// The commands Cluster.change received, decoded.
+  std::vector<cluster::command> changes() const;
 
   struct state;
 

@@ -1,0 +1,348 @@
+// The volume commands (see cluster_commands.hpp): changes go through
+// Cluster.change, reads through Cluster.volumes/volumeNames/volumeOptions/
+// volfile; the output is volume_output.hpp's.
+
+#include "cmd/glcli/cluster_commands.hpp"
+
+#include <ostream>
+
+#include "cmd/glcli/cluster_parse.hpp"
+#include "cmd/glcli/command_support.hpp"
+#include "cmd/glcli/volume_output.hpp"
+
+namespace gd::glcli {
+
+namespace {
+
+constexpr const char* stop_question =
+  "Stopping volume will make its data inaccessible. Do you want to "
+  "continue?";
+constexpr const char* delete_question =
+  "Deleting volume will erase all information about the volume. Do you "
+  "want to continue?";
+
+/// Parses `w` with `parse`, or prints the usage error of `cmd`. Returns
+/// false after a usage error.
+template <class T, class Parse>
+bool parsed(const command_words& w, Parse parse, T& out, streams& s,
+            const std::string& cmd, int& code) {
+  try {
+    out = parse(w);
+    return true;
+  } catch (const usage_error& e) {
+    code = usage(s, cmd, e.what());
+    return false;
+  }
+}
+
+/// The daemon's note for the success line, on a line of its own.
+void print_note(streams& s, const cluster::change_done& d) {
+  if (!d.message.empty())
+    s.out << d.message << "\n";
+}
+
+/// Proposes `c` for `cmd` ("volume start: v1") and prints the result:
+/// change_json with --json, else `human(done)`.
+template <class Human>
+int run_change(const global_options& g, streams& s, const std::string& cmd,
+               const cluster::command& c, const std::string& volume,
+               Human human) {
+  return with_connection(g, s, cmd, true, [&](client::connection& conn) {
+    auto r = conn.cluster_change(c);
+    if (!r.ok())
+      return failed(g, s, cmd, r.st, true);
+    if (g.json) {
+      std::string task;
+      if (auto* rb = std::get_if<cluster::remove_brick>(&c);
+          rb != nullptr && rb->action == cluster::remove_brick::op::start
+          && r.value.volume)
+        task = r.value.volume->volume.remove_brick_task;
+      s.out << change_json("volName", volume, r.value, task) << "\n";
+    } else {
+      human(r.value);
+    }
+    return int{exit_ok};
+  });
+}
+
+/// "volume X: NAME: success" plus the daemon's note.
+int simple_change(const global_options& g, streams& s, const std::string& cmd,
+                  const cluster::command& c, const std::string& volume) {
+  return run_change(g, s, cmd, c, volume, [&](const cluster::change_done& d) {
+    s.out << cmd << ": success\n";
+    print_note(s, d);
+  });
+}
+
+/// Reads volume `name` ("" = all) for `cmd`; a named volume that is not
+/// there is a failure. Calls print(volumes) on success.
+template <class Print>
+int read_volumes(const global_options& g, streams& s, const std::string& cmd,
+                 const std::string& name, Print print) {
+  return with_connection(g, s, cmd, false, [&](client::connection& c) {
+    auto r = c.volumes(name);
+    if (!r.ok())
+      return failed(g, s, cmd, r.st, false);
+    if (!name.empty() && r.value.empty())
+      return failed(g, s, cmd,
+                    gd::status::error(status_code::not_found,
+                                      "Volume " + name + " does not exist"),
+                    false);
+    return print(r.value);
+  });
+}
+
+} // namespace
+
+int volume_create(const global_options& g, const command_words& w,
+                  streams& s) {
+  int code = exit_usage;
+  cluster::volume_create c;
+  if (!parsed(w, parse_volume_create, c, s, "volume create", code))
+    return code;
+  const std::string cmd = "volume create: " + c.name;
+  return run_change(g, s, cmd, c, c.name, [&](const cluster::change_done& d) {
+    s.out << cmd << ": success: please start the volume to access data\n";
+    print_note(s, d);
+  });
+}
+
+int volume_start(const global_options& g, const command_words& w,
+                 streams& s) {
+  int code = exit_usage;
+  name_force a;
+  if (!parsed(w, parse_name_force, a, s, "volume start", code))
+    return code;
+  return simple_change(g, s, "volume start: " + a.name,
+                       cluster::volume_start{a.name, a.force}, a.name);
+}
+
+int volume_stop(const global_options& g, const command_words& w, streams& s) {
+  int code = exit_usage;
+  name_force a;
+  if (!parsed(w, parse_name_force, a, s, "volume stop", code))
+    return code;
+  const std::string cmd = "volume stop: " + a.name;
+  if (!confirmed(g, s, stop_question))
+    return not_confirmed(g, s, cmd);
+  return simple_change(g, s, cmd, cluster::volume_stop{a.name, a.force},
+                       a.name);
+}
+
+int volume_delete(const global_options& g, const command_words& w,
+                  streams& s) {
+  int code = exit_usage;
+  std::string name;
+  if (!parsed(w, parse_volume_name, name, s, "volume delete", code))
+    return code;
+  const std::string cmd = "volume delete: " + name;
+  if (!confirmed(g, s, delete_question))
+    return not_confirmed(g, s, cmd);
+  return simple_change(g, s, cmd, cluster::volume_delete{name}, name);
+}
+
+int volume_info(const global_options& g, const command_words& w, streams& s) {
+  const std::string cmd = "volume info";
+  int code = exit_usage;
+  std::string name;
+  if (!parsed(w, parse_volume_selector, name, s, cmd, code))
+    return code;
+  return read_volumes(g, s, cmd, name, [&](const auto& vols) {
+    if (g.json)
+      s.out << volume_info_json(vols) << "\n";
+    else
+      s.out << volume_info_text(vols);
+    return int{exit_ok};
+  });
+}
+
+int volume_list(const global_options& g, const command_words& w, streams& s) {
+  const std::string cmd = "volume list";
+  try {
+    parse_nothing(w);
+  } catch (const usage_error& e) {
+    return usage(s, cmd, e.what());
+  }
+  return with_connection(g, s, cmd, false, [&](client::connection& c) {
+    auto r = c.volume_names();
+    if (!r.ok())
+      return failed(g, s, cmd, r.st, false);
+    if (g.json)
+      s.out << volume_list_json(r.value) << "\n";
+    else
+      s.out << volume_list_text(r.value);
+    return int{exit_ok};
+  });
+}
+
+int volume_status(const global_options& g, const command_words& w,
+                  streams& s) {
+  const std::string cmd = "volume status";
+  int code = exit_usage;
+  std::string name;
+  if (!parsed(w, parse_volume_selector, name, s, cmd, code))
+    return code;
+  return read_volumes(g, s, cmd, name, [&](const auto& vols) {
+    if (g.json)
+      s.out << volume_status_json(vols) << "\n";
+    else
+      s.out << volume_status_text(vols);
+    return int{exit_ok};
+  });
+}
+
+int volume_set(const global_options& g, const command_words& w, streams& s) {
+  const std::string cmd = "volume set";
+  int code = exit_usage;
+  cluster::volume_set c;
+  if (!parsed(w, parse_volume_set, c, s, cmd, code))
+    return code;
+  return simple_change(g, s, cmd, c, c.name);
+}
+
+int volume_get(const global_options& g, const command_words& w, streams& s) {
+  const std::string cmd = "volume get";
+  int code = exit_usage;
+  option_query q;
+  if (!parsed(w, parse_volume_get, q, s, cmd, code))
+    return code;
+  return with_connection(g, s, cmd, false, [&](client::connection& c) {
+    auto r = c.volume_options(q.name, q.key);
+    if (!r.ok())
+      return failed(g, s, cmd, r.st, false);
+    if (g.json)
+      s.out << volume_options_json(q.name, r.value) << "\n";
+    else
+      s.out << volume_options_text(r.value);
+    return int{exit_ok};
+  });
+}
+
+int volume_reset(const global_options& g, const command_words& w,
+                 streams& s) {
+  const std::string cmd = "volume reset";
+  int code = exit_usage;
+  cluster::volume_reset c;
+  if (!parsed(w, parse_volume_reset, c, s, cmd, code))
+    return code;
+  return run_change(g, s, cmd, c, c.name, [&](const cluster::change_done& d) {
+    s.out << cmd << ": success"
+          << (d.message.empty() ? "" : ": " + d.message) << "\n";
+  });
+}
+
+int volume_add_brick(const global_options& g, const command_words& w,
+                     streams& s) {
+  const std::string cmd = "volume add-brick";
+  int code = exit_usage;
+  cluster::add_brick c;
+  if (!parsed(w, parse_add_brick, c, s, cmd, code))
+    return code;
+  return simple_change(g, s, cmd, c, c.name);
+}
+
+namespace {
+
+/// `volume remove-brick ... status`: a read of the volume's task.
+int remove_brick_status(const global_options& g, streams& s,
+                        const cluster::remove_brick& rb) {
+  const std::string cmd = "volume remove-brick status";
+  return read_volumes(g, s, cmd, rb.name, [&](const auto& vols) {
+    const auto& info = vols.front();
+    const auto& v = info.volume;
+    if (v.remove_brick_task.empty())
+      return failed(g, s, cmd,
+                    gd::status::error(status_code::not_found,
+                                      "remove-brick not started for volume "
+                                        + v.name),
+                    false);
+    for (const auto& want : rb.bricks) {
+      bool removing = false;
+      for (const auto& b : v.bricks)
+        if (b.host == want.host && b.path == want.path && b.decommissioned)
+          removing = true;
+      if (!removing)
+        return failed(g, s, cmd,
+                      gd::status::error(status_code::invalid,
+                                        "brick " + want.name()
+                                          + " is not being removed from "
+                                            "volume "
+                                          + v.name),
+                      false);
+    }
+    if (g.json)
+      s.out << remove_brick_status_json(info) << "\n";
+    else
+      s.out << remove_brick_status_text(info);
+    return int{exit_ok};
+  });
+}
+
+} // namespace
+
+int volume_remove_brick(const global_options& g, const command_words& w,
+                        streams& s) {
+  int code = exit_usage;
+  remove_brick_args a;
+  if (!parsed(w, parse_remove_brick, a, s, "volume remove-brick", code))
+    return code;
+  if (a.status)
+    return remove_brick_status(g, s, a.command);
+  using op = cluster::remove_brick::op;
+  const auto action = a.command.action;
+  const std::string cmd =
+    std::string("volume remove-brick ") + action_name(action);
+  return run_change(g, s, cmd, a.command, a.command.name,
+                    [&](const cluster::change_done& d) {
+    s.out << cmd << ": success\n";
+    if (action == op::start && d.volume
+        && !d.volume->volume.remove_brick_task.empty())
+      s.out << "ID: " << d.volume->volume.remove_brick_task << "\n";
+    if (action == op::commit)
+      s.out << "Check the removed bricks to ensure all files are migrated.\n"
+               "If files with data are found on the brick path, copy them "
+               "via a gluster mount point before re-purposing the removed "
+               "brick.\n";
+    print_note(s, d);
+  });
+}
+
+int volume_replace_brick(const global_options& g, const command_words& w,
+                         streams& s) {
+  const std::string cmd = "volume replace-brick";
+  int code = exit_usage;
+  cluster::replace_brick c;
+  if (!parsed(w, parse_replace_brick, c, s, cmd, code))
+    return code;
+  return run_change(g, s, cmd, c, c.name, [&](const cluster::change_done& d) {
+    s.out << cmd
+          << ": success: replace-brick commit force operation successful\n";
+    print_note(s, d);
+  });
+}
+
+int volume_volfile(const global_options& g, const volfile_args& a,
+                   streams& s) {
+  const std::string cmd = "volume volfile";
+  volfile_query q;
+  try {
+    q = parse_volfile(a.words, a.brick, a.client);
+  } catch (const usage_error& e) {
+    return usage(s, cmd, e.what());
+  }
+  return with_connection(g, s, cmd, false, [&](client::connection& c) {
+    auto r = c.volfile(q.volume, q.brick, q.client);
+    if (!r.ok())
+      return failed(g, s, cmd, r.st, false);
+    if (g.json) {
+      s.out << volfile_json(r.value) << "\n";
+    } else {
+      s.out << r.value.text;
+      if (!r.value.text.empty() && r.value.text.back() != '\n')
+        s.out << "\n";
+    }
+    return int{exit_ok};
+  });
+}
+
+} // namespace gd::glcli
