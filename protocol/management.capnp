@@ -18,6 +18,8 @@ struct NodeInfo {
   clusterId @3 :UInt64;   # 0 until it belongs to a cluster
   monitor @4 :Bool;       # runs a monitor
   version @5 :Text;       # software version
+  uuid @6 :Text;          # gluster peer UUID, fixed at the first start
+  monitors @7 :List(Text);  # HOST:PORT of the monitors it knows (agents)
 }
 
 interface Management {
@@ -34,4 +36,12 @@ interface Management {
   # `fromAddress` is where `from` is reached: a monitor that just joined
   # does not know its peers yet and answers the leader there. Refused
   # (exception) if this daemon is not a monitor of that cluster.
+  adopt @5 (clusterId :UInt64, monitors :List(Text)) -> (error :Text);
+  # Makes this daemon a server of cluster `clusterId` whose monitors are at
+  # `monitors` (peer probe, after the pool recorded it). Durable when the
+  # reply leaves. error: "" if it belongs to that cluster now, else why not
+  # (it belongs to another one).
+  release @6 (clusterId :UInt64) -> ();
+  # Tells this daemon it left cluster `clusterId` (peer detach); ignored if
+  # it belongs to another cluster or runs a monitor.
 }

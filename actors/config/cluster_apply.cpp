@@ -346,6 +346,10 @@ private:
   }
 
   void apply(const volume_set& c) {
+    // As glusterd: an unknown volume is reported before a bad option.
+    std::optional<volume> target;
+    if (c.name != "all")
+      target = must_find(c.name);
     if (c.key.empty())
       refuse("option name is empty");
     const auto& spec = must_find_option(c.key);
@@ -353,7 +357,7 @@ private:
     std::string value;
     if (auto err = validate_option(spec, c.value, value); !err.empty())
       refuse(err);
-    if (c.name == "all") {
+    if (!target) {
       if (!spec.cluster_wide)
         refuse("option " + key
                + " is a volume option, not a cluster-wide one: set it on a "
@@ -364,7 +368,7 @@ private:
         edit_.put(keys::cluster_option(key), value);
       return;
     }
-    auto v = must_find(c.name);
+    auto v = std::move(*target);
     if (spec.cluster_wide)
       refuse("Not a valid option for single volume: " + key
              + " is cluster-wide (volume set all " + key + " VALUE)");

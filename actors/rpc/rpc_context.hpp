@@ -4,11 +4,13 @@
 // serves, and its KJ machinery. Lives on, and is only touched from, the KJ
 // thread (the CAF handles inside are thread-safe to send to).
 
+#include <any>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -36,6 +38,14 @@ struct node_identity {
   std::uint64_t cluster_id = 0;
   bool monitor = false;
   std::string version;
+  /// gluster peer UUID of this daemon.
+  std::string uuid;
+};
+
+/// What a model read hands back to the KJ thread (see ask_model).
+struct model_answer {
+  gd::status st;
+  std::any value;
 };
 
 /// Requests sent to an actor whose answers come back through the KJ loop
@@ -64,6 +74,17 @@ struct rpc_context {
   /// KV requests waiting for the config actor's answer.
   reply_table<config::kv_write_reply> write_replies;
   reply_table<config::kv_read_reply> read_replies;
+  /// Cluster commands and model reads waiting for the config actor.
+  reply_table<config::cluster_write_reply> cluster_replies;
+  reply_table<model_answer> model_replies;
+  /// Agents: HOST:PORT of the cluster's monitors (they get the cluster
+  /// requests). Monitors: unused (they serve them).
+  std::vector<std::string> monitors;
+  /// Makes a change of cluster membership durable (Management.adopt and
+  /// release): the new cluster id (0: none) and monitors. Returns "" or
+  /// why it could not be saved. Called on the KJ thread; null: refuse.
+  std::function<std::string(std::uint64_t, const std::vector<std::string>&)>
+    save_membership;
 };
 
 } // namespace gd::rpc

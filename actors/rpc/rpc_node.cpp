@@ -10,6 +10,7 @@
 #include <kj/debug.h>
 
 #include "actors/rpc/actor_bridge.hpp"
+#include "actors/rpc/cluster_service.hpp"
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/raft_sender.hpp"
@@ -62,7 +63,8 @@ struct kj_side {
       pool(io, opts),
       sender(pool, cfg.self.cluster_id, cfg.self.id, cfg.self.address),
       ctx{cfg.self, sys, loop, bridge, pool, sender,
-          io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}},
+          io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {},
+          cfg.monitors, cfg.save_membership},
       log(cfg.log),
       max_connections(cfg.max_connections),
       tasks(errors) {
@@ -219,9 +221,18 @@ std::function<void(raft::peer_batch)> rpc_node::batch_sender() const {
 void rpc_node::attach(raft::raft_actor raft, config::config_actor config) {
   auto* st = impl_.get();
   st->loop->post([st, raft = std::move(raft), config = std::move(config)]() {
-    if (st->side) {
-      st->side->ctx.raft = raft;
-      st->side->ctx.config = config;
+    if (auto* side = st->side) {
+      side->ctx.raft = raft;
+      side->ctx.config = config;
+      // why: a short delay lets the first election finish; until the pool
+      // holds this monitor, retry every second.
+      auto* ctx = &side->ctx;
+      side->tasks.add(side->ctx.timer.afterDelay(500 * kj::MILLISECONDS)
+                        .then([ctx]() {
+                          return register_monitor(*ctx,
+                                                  make_cluster_service(*ctx),
+                                                  1 * kj::SECONDS);
+                        }));
     }
   });
 }

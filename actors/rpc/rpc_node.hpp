@@ -29,6 +29,12 @@ struct rpc_node_config {
   /// Bound on open incoming connections; more are closed at once.
   std::size_t max_connections = 4096;
   std::function<void(const std::string&)> log;
+  /// Agents: HOST:PORT of the cluster's monitors (from the data dir).
+  std::vector<std::string> monitors;
+  /// Makes a change of cluster membership durable (see
+  /// rpc_context::save_membership). Called on the KJ thread.
+  std::function<std::string(std::uint64_t, const std::vector<std::string>&)>
+    save_membership;
 };
 
 class rpc_node {
@@ -51,7 +57,8 @@ public:
   std::function<void(raft::peer_batch)> batch_sender() const;
 
   /// Connects the local monitor's actors (until then the KV and Monitor
-  /// services answer that no monitor runs here).
+  /// services answer that no monitor runs here), and starts registering
+  /// this monitor as a peer of the pool (see register_monitor).
   void attach(raft::raft_actor raft, config::config_actor config);
 
   /// Sets the cluster id (when it is learned after start, e.g. on join).

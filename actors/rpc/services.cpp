@@ -8,9 +8,11 @@
 #include <kj/debug.h>
 
 #include "actors/rpc/actor_bridge.hpp"
+#include "actors/rpc/cluster_service.hpp"
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/raft_sender.hpp"
+#include "actors/rpc/service_support.hpp"
 #include "protocol/kv_capnp.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/monitor.capnp.h"
@@ -23,86 +25,6 @@ namespace schema = proto::schema;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A request forwarded this many times is not forwarded again.
-constexpr std::uint8_t max_hops = 2;
-/// Slack on top of a request's own timeout before the bridge gives up.
-constexpr auto bridge_slack = 5s;
-
-std::chrono::milliseconds request_timeout(std::uint32_t ms) {
-  if (ms == 0)
-    return 10s;
-  return std::chrono::milliseconds(std::min<std::uint32_t>(ms, 120000));
-}
-
-std::string text(capnp::Text::Reader t) {
-  return {t.cStr(), t.size()};
-}
-
-std::string bytes(capnp::Data::Reader d) {
-  return {reinterpret_cast<const char*>(d.begin()), d.size()};
-}
-
-gd::status failure(status_code c, std::string msg) {
-  return gd::status::error(c, std::move(msg));
-}
-
-bool should_forward(const rpc_context& ctx, const gd::status& st,
-                    std::uint8_t hops) {
-  return st.code == status_code::not_leader && !st.leader.address.empty()
-         && st.leader.address != ctx.self.address && hops < max_hops;
-}
-
-/// A request forwarded to the leader at `address` failed with `e`.
-gd::status unreachable_leader(const std::string& address,
-                              const kj::Exception& e) {
-  if (never_connected(e))
-    return failure(status_code::no_quorum,
-                   "the leader at " + address
-                     + " cannot be reached (an election is probably under "
-                       "way; retry shortly): "
-                     + e.getDescription().cStr());
-  return failure(status_code::unknown_outcome,
-                 "lost the connection to the leader at " + address
-                   + " while forwarding: " + e.getDescription().cStr());
-}
-
-/// Rejected bridge promises (actor gone, timeout) become a failure reply:
-/// the RPC caller sees a result union, never a hang.
-gd::status bridge_failure(const kj::Exception& e, bool write) {
-  return failure(write ? status_code::unknown_outcome : status_code::failed,
-                 std::string("internal error: ") + e.getDescription().cStr());
-}
-
-/// Sends `msg` straight to the config actor and returns its answer, which
-/// comes back through the KJ loop (no actor hop, and bursts of answers share
-/// one wakeup). Rejected if no answer arrives within `limit`: a dead or
-/// stuck actor gives an error, never a hang.
-template <class Reply, class Msg>
-kj::Promise<Reply> ask_config(rpc_context& ctx, reply_table<Reply>& table,
-                              Msg msg, std::chrono::milliseconds limit) {
-  auto paf = kj::newPromiseAndFulfiller<Reply>();
-  auto id = ++table.next_id;
-  table.waiting.emplace(id, kj::mv(paf.fulfiller));
-  auto* loop = &ctx.loop;
-  auto* t = &table;
-  msg.on_reply = [loop, t, id](Reply r) {
-    // On the config actor's thread: hand the answer to the KJ thread.
-    loop->post([t, id, r = std::move(r)]() mutable {
-      auto it = t->waiting.find(id);
-      if (it == t->waiting.end())
-        return; // the caller gave up
-      auto f = kj::mv(it->second);
-      t->waiting.erase(it);
-      f->fulfill(kj::mv(r));
-    });
-  };
-  caf::anon_send(ctx.config, std::move(msg));
-  return ctx.timer
-    .timeoutAfter(static_cast<std::int64_t>(limit.count()) * kj::MILLISECONDS,
-                  kj::mv(paf.promise))
-    .attach(kj::defer([t, id]() { t->waiting.erase(id); }));
-}
 
 // -- watches --------------------------------------------------------------------
 
@@ -704,7 +626,8 @@ public:
   explicit management_service(rpc_context& ctx)
     : ctx_(ctx),
       kv_(kj::heap<kv_service>(ctx)),
-      monitor_(kj::heap<monitor_service>(ctx)) {
+      monitor_(kj::heap<monitor_service>(ctx)),
+      cluster_(make_cluster_service(ctx)) {
     // nop
   }
 
@@ -717,6 +640,40 @@ protected:
     i.setClusterId(ctx_.self.cluster_id);
     i.setMonitor(ctx_.self.monitor);
     i.setVersion(ctx_.self.version);
+    i.setUuid(ctx_.self.uuid);
+    auto l = i.initMonitors(static_cast<unsigned>(ctx_.monitors.size()));
+    for (unsigned k = 0; k < ctx_.monitors.size(); ++k)
+      l.set(k, ctx_.monitors[k]);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> cluster(ClusterContext c) override {
+    c.getResults().setCluster(cluster_);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> adopt(AdoptContext c) override {
+    auto p = c.getParams();
+    std::vector<std::string> monitors;
+    for (auto m : p.getMonitors())
+      monitors.push_back(text(m));
+    c.getResults().setError(join_cluster(p.getClusterId(), monitors));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> release(ReleaseContext c) override {
+    auto id = c.getParams().getClusterId();
+    if (ctx_.self.monitor || id == 0 || id != ctx_.self.cluster_id)
+      return kj::READY_NOW;
+    if (!ctx_.save_membership)
+      return kj::READY_NOW;
+    auto err = ctx_.save_membership(0, {});
+    KJ_REQUIRE(err.empty(), "cannot save leaving the cluster", err);
+    ctx_.self.cluster_id = 0;
+    ctx_.sender.set_cluster_id(0);
+    ctx_.monitors.clear();
+    if (ctx_.log)
+      ctx_.log("detached from the cluster: this daemon belongs to none now");
     return kj::READY_NOW;
   }
 
@@ -744,9 +701,48 @@ protected:
   }
 
 private:
+  /// Management.adopt: "" once this daemon durably belongs to cluster `id`
+  /// with `monitors`, else why it cannot.
+  std::string join_cluster(std::uint64_t id,
+                           const std::vector<std::string>& monitors) {
+    if (id == 0)
+      return "cluster id 0 names no cluster";
+    if (monitors.empty())
+      return "no monitor address given";
+    for (const auto& m : monitors) {
+      try {
+        split_address(m);
+      } catch (const std::invalid_argument& e) {
+        return "monitor address '" + m + "': " + e.what();
+      }
+    }
+    if (ctx_.self.monitor)
+      return id == ctx_.self.cluster_id
+               ? ""
+               : "this daemon runs a monitor of another cluster";
+    if (ctx_.self.cluster_id != 0 && ctx_.self.cluster_id != id)
+      return "this daemon belongs to another cluster (detach it there, or "
+             "start it on an empty data directory)";
+    if (!ctx_.save_membership)
+      return "this daemon cannot record a cluster membership";
+    if (ctx_.self.cluster_id == id && ctx_.monitors == monitors)
+      return "";
+    if (auto err = ctx_.save_membership(id, monitors); !err.empty())
+      return "cannot save the membership: " + err;
+    bool first = ctx_.self.cluster_id == 0;
+    ctx_.self.cluster_id = id;
+    ctx_.sender.set_cluster_id(id);
+    ctx_.monitors = monitors;
+    if (first && ctx_.log)
+      ctx_.log("joined cluster " + std::to_string(id) + " (monitors: "
+               + std::to_string(monitors.size()) + ")");
+    return "";
+  }
+
   rpc_context& ctx_;
   schema::Kv::Client kv_;
   schema::Monitor::Client monitor_;
+  schema::Cluster::Client cluster_;
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <poll.h>
 #include <set>
@@ -29,6 +30,7 @@
 #include "protocol/management.capnp.h"
 #include "protocol/monitor.capnp.h"
 #include "protocol/records_capnp.hpp"
+#include "protocol/uuid.hpp"
 #include "store/lmdb_raft_log.hpp"
 
 namespace gd::daemon {
@@ -316,8 +318,12 @@ int run(const options& o) {
       if (o.monitor)
         me.monitor = true;
     } else {
-      me = identity{name, advertise, 0, o.monitor};
+      me.name = name;
+      me.address = advertise;
+      me.monitor = o.monitor;
     }
+    if (me.uuid.empty())
+      me.uuid = random_uuid();
     if (me.monitor) {
       store::lmdb_raft_log_options lo;
       lo.map_size = o.map_size;
@@ -391,7 +397,30 @@ int run(const options& o) {
     rc.self.cluster_id = me.cluster_id;
     rc.self.monitor = me.monitor;
     rc.self.version = version;
+    rc.self.uuid = me.uuid;
+    rc.monitors = me.monitors;
     rc.listen = listen;
+    // why: only the KJ thread calls it (Management.adopt / release), so
+    // its copy of the identity needs no lock.
+    auto saved = std::make_shared<identity>(me);
+    auto* dir_ptr = dir.get();
+    rc.save_membership = [saved, dir_ptr](std::uint64_t cluster_id,
+                                          const std::vector<std::string>& monitors)
+      -> std::string {
+      auto next = *saved;
+      next.cluster_id = cluster_id;
+      next.monitors = monitors;
+      try {
+        dir_ptr->save_identity(next);
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+      *saved = next;
+      log(log_level::info, "daemon",
+          cluster_id == 0 ? "left the cluster"
+                          : "joined cluster " + std::to_string(cluster_id));
+      return {};
+    };
     rc.log = [](const std::string& s) { log(log_level::warn, "rpc", s); };
     std::unique_ptr<rpc::rpc_node> node;
     try {
@@ -440,7 +469,11 @@ int run(const options& o) {
     }
     log(log_level::info, "daemon",
         "'" + me.name + "' serving on " + listen.front()
-          + (me.monitor ? " (monitor)" : ""));
+          + (me.monitor ? " (monitor)"
+             : me.cluster_id == 0
+               ? " (agent; in no cluster yet: probe it from a member with "
+                 "glcli peer probe " + host_of(me.address) + ")"
+               : " (agent)"));
 
     if (must_join) {
       try {

@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # ./dev up: a local cluster on loopback, the way glusterfs's own tests do it
 # (tests/cluster.rc): daemon i binds 127.1.1.i:24007 with data under VAR/i;
-# daemons 1-3 are monitors; daemon 1 also listens on localhost:24007 so
-# glcli works with no flags. Ctrl-C stops every daemon cleanly.
+# daemons 1-3 are monitors, the next ones agents (servers without a
+# monitor) that glcli probes into the pool; daemon 1 also listens on
+# localhost:24007 so glcli works with no flags. Ctrl-C stops every daemon
+# cleanly.
 #
-#   local_cluster.sh up BUILD_DIR VAR_DIR [--monitors 3|5]
+#   local_cluster.sh up BUILD_DIR VAR_DIR [--monitors 3|5] [--agents N]
 set -euo pipefail
 
-[ $# -ge 3 ] && [ "$1" = up ] || { echo "usage: $0 up BUILD_DIR VAR_DIR [--monitors 3|5]" >&2; exit 2; }
+[ $# -ge 3 ] && [ "$1" = up ] || { echo "usage: $0 up BUILD_DIR VAR_DIR [--monitors 3|5] [--agents N]" >&2; exit 2; }
 BUILD=$2
 VAR=$3
 shift 3
 MONITORS=3
+AGENTS=3
 while [ $# -gt 0 ]; do
   case $1 in
     --monitors) MONITORS=${2:-}; shift 2 ;;
+    --agents) AGENTS=${2:-}; shift 2 ;;
     *) echo "local_cluster.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
 case $MONITORS in 3|5) ;; *) echo "local_cluster.sh: --monitors must be 3 or 5" >&2; exit 2 ;; esac
+[[ $AGENTS =~ ^[0-9]+$ ]] && [ "$AGENTS" -le 200 ] || { echo "local_cluster.sh: --agents must be 0..200" >&2; exit 2; }
 
 DAEMON=$BUILD/cmd/glusterd-actor/glusterd-actor
 GLCLI=$BUILD/cmd/glcli/glcli
@@ -55,20 +60,43 @@ for i in $(seq 1 "$MONITORS"); do
   PIDS+=($!)
 done
 
-echo "started $MONITORS monitors (logs: $VAR/<i>.log); waiting for a leader..."
+for i in $(seq $((MONITORS + 1)) $((MONITORS + AGENTS))); do
+  "$DAEMON" --data-dir "$VAR/$i" --listen "127.1.1.$i:24007" --name "127.1.1.$i" \
+    >>"$VAR/$i.log" 2>&1 &
+  PIDS+=($!)
+done
+
+echo "started $MONITORS monitors and $AGENTS agents (logs: $VAR/<i>.log); waiting for a leader..."
 for _ in $(seq 1 100); do
   if json=$("$GLCLI" --remote-host 127.1.1.1 --timeout 2 --json monitor status 2>/dev/null) \
      && grep -q '"leader":{"name":"[^"]' <<<"$json"; then
     echo
     "$GLCLI" --remote-host 127.1.1.1 monitor status
+    # Agents join the pool by peer probe (a no-op for members already in it).
+    for i in $(seq $((MONITORS + 1)) $((MONITORS + AGENTS))); do
+      for _ in $(seq 1 50); do
+        if out=$("$GLCLI" --remote-host 127.1.1.1 --timeout 5 peer probe "127.1.1.$i" 2>&1); then
+          break
+        fi
+        sleep 0.2
+      done
+      echo "$out"
+    done
+    echo
+    "$GLCLI" --remote-host 127.1.1.1 pool list
+    last=$((MONITORS + AGENTS))
+    first=$((last > 2 ? last - 2 : 1))
     cat <<EOF
 
 The cluster is up. Try:
-  $GLCLI kv put greeting hello
-  $GLCLI kv get greeting
-  $GLCLI --remote-host 127.1.1.2 kv get --prefix g
+  $GLCLI volume create v1 replica 3 127.1.1.$first:/bricks/v1 127.1.1.$((first + 1)):/bricks/v1 127.1.1.$last:/bricks/v1
+  $GLCLI volume start v1
+  $GLCLI volume info v1
+  $GLCLI volume set v1 performance.io-thread-count 32
+  $GLCLI volume volfile v1 --client
+  $GLCLI peer status
+  $GLCLI kv put greeting hello && $GLCLI kv get greeting
   $GLCLI monitor status --json
-  $GLCLI kv watch --prefix g          (in another terminal)
 Ctrl-C stops the cluster.
 EOF
     wait

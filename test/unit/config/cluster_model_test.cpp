@@ -479,6 +479,9 @@ BOOST_AUTO_TEST_CASE(start_stop_delete_follow_the_states) {
           "Volume nope does not exist");
   refused(volume_delete{"bad.name"}, status_code::not_found,
           "Volume bad.name does not exist");
+  // An unknown volume is named before a bad option or value (as glusterd).
+  refused(volume_set{"nope", "no.such-option", "x"}, status_code::not_found,
+          "Volume nope does not exist");
   ok(create("v1", {"h1:/b1"}));
   refused(volume_stop{"v1", false}, status_code::invalid,
           "Volume v1 is not in the started state");

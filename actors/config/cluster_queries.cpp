@@ -1,0 +1,151 @@
+#include "actors/config/cluster_queries.hpp"
+
+#include "actors/config/volgen.hpp"
+#include "actors/config/volume_options.hpp"
+
+namespace gd::cluster {
+
+namespace {
+
+gd::status not_found(std::string msg) {
+  return gd::status::error(status_code::not_found, std::move(msg));
+}
+
+gd::status invalid(std::string msg) {
+  return gd::status::error(status_code::invalid, std::move(msg));
+}
+
+option_value value_of(const option_spec& spec,
+                      const std::map<std::string, std::string>& set) {
+  option_value o;
+  o.key = spec.key;
+  o.default_value = spec.default_value;
+  o.description = spec.description;
+  auto it = set.find(spec.key);
+  o.is_set = it != set.end();
+  o.value = o.is_set ? it->second : spec.default_value;
+  return o;
+}
+
+option_value user_value(const std::string& key, const std::string& value) {
+  option_value o;
+  o.key = key;
+  o.value = value;
+  o.description = "user-defined";
+  o.is_set = true;
+  return o;
+}
+
+} // namespace
+
+query_result<std::vector<volume>> volumes_query(const model_reader& m,
+                                                const std::string& name) {
+  query_result<std::vector<volume>> out;
+  if (name.empty() || name == "all") {
+    out.value = m.volumes();
+    return out;
+  }
+  auto v = m.volume_named(name);
+  if (!v) {
+    out.st = not_found("Volume " + name + " does not exist");
+    return out;
+  }
+  out.value.push_back(std::move(*v));
+  return out;
+}
+
+query_result<std::vector<option_value>> options_query(const model_reader& m,
+                                                      const std::string& name,
+                                                      const std::string& key) {
+  query_result<std::vector<option_value>> out;
+  bool cluster = name == "all";
+  std::map<std::string, std::string> set;
+  if (cluster) {
+    set = m.cluster_options();
+  } else {
+    auto v = m.volume_named(name);
+    if (!v) {
+      out.st = not_found("Volume " + name + " does not exist");
+      return out;
+    }
+    set = std::move(v->options);
+  }
+  if (key.empty() || key == "all") {
+    for (const auto& spec : all_options())
+      if (spec.cluster_wide == cluster && spec.key.compare(0, 5, "user.") != 0)
+        out.value.push_back(value_of(spec, set));
+    for (const auto& [k, v] : set)
+      if (k.compare(0, 5, "user.") == 0)
+        out.value.push_back(user_value(k, v));
+    return out;
+  }
+  auto spec = find_option(key);
+  if (!spec) {
+    std::string msg = "option : " + key + " does not exist";
+    auto guess = suggest_option(key);
+    if (!guess.empty())
+      msg += "\nDid you mean " + guess + "?";
+    out.st = invalid(msg);
+    return out;
+  }
+  if (key.compare(0, 5, "user.") == 0) {
+    auto it = set.find(key);
+    if (it == set.end()) {
+      out.st = not_found("option " + key + " is not set on "
+                         + (cluster ? std::string("the cluster")
+                                    : "volume " + name));
+      return out;
+    }
+    out.value.push_back(user_value(key, it->second));
+    return out;
+  }
+  if (spec->cluster_wide != cluster) {
+    out.st = invalid(cluster ? "option " + spec->key
+                                 + " is a volume option: ask a volume "
+                                   "(volume get NAME " + spec->key + ")"
+                             : "option " + spec->key
+                                 + " is cluster-wide: volume get all "
+                                 + spec->key);
+    return out;
+  }
+  out.value.push_back(value_of(*spec, set));
+  return out;
+}
+
+query_result<volfile> volfile_query(const model_reader& m,
+                                    const std::string& name,
+                                    const std::string& brick_name,
+                                    bool client) {
+  query_result<volfile> out;
+  auto v = m.volume_named(name);
+  if (!v) {
+    out.st = not_found("Volume " + name + " does not exist");
+    return out;
+  }
+  auto cluster_options = m.cluster_options();
+  out.value.version = v->volfile_version;
+  if (client || brick_name.empty()) {
+    out.value.name = v->name;
+    out.value.text = client_volfile(*v, cluster_options);
+    return out;
+  }
+  brick_spec spec;
+  if (auto err = parse_brick(brick_name, spec); !err.empty()) {
+    out.st = invalid(err);
+    return out;
+  }
+  auto p = m.peer_by_host(spec.host);
+  for (const auto& b : v->bricks) {
+    bool same_host = b.host == spec.host || (p && p->uuid == b.peer_uuid);
+    if (same_host && b.path == spec.path) {
+      out.value.name = brick_volfile_id(*v, b);
+      out.value.text = brick_volfile(*v, b, cluster_options);
+      return out;
+    }
+  }
+  out.st = not_found("Brick " + brick_name + " is not a brick of volume "
+                     + name);
+  return out;
+}
+
+} // namespace gd::cluster

@@ -1,0 +1,783 @@
+#include "actors/rpc/cluster_service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <capnp/capability.h>
+#include <kj/debug.h>
+
+#include "actors/config/cluster_queries.hpp"
+#include "actors/config/cluster_store.hpp"
+#include "actors/config/volume_layout.hpp"
+#include "actors/rpc/actor_bridge.hpp"
+#include "actors/rpc/service_support.hpp"
+#include "protocol/cluster_capnp.hpp"
+#include "protocol/kv_capnp.hpp"
+#include "protocol/management.capnp.h"
+#include "protocol/uuid.hpp"
+
+namespace gd::rpc {
+
+namespace schema = proto::schema;
+
+namespace {
+
+/// The management port a probe uses when HOST has none.
+constexpr unsigned default_port = 24007;
+/// How long peer probe waits for the peer's daemon.
+constexpr auto probe_timeout = 5 * kj::SECONDS;
+/// How long peer status waits for each peer's daemon.
+constexpr auto ping_timeout = 1 * kj::SECONDS;
+/// How long peer probe / detach wait for adopt / release.
+constexpr auto membership_timeout = 5 * kj::SECONDS;
+
+/// What a change (volume command, peer probe, peer detach) comes to.
+struct change_outcome {
+  gd::status st;
+  cluster::change_done done;
+};
+
+change_outcome refused(status_code c, std::string msg) {
+  return {failure(c, std::move(msg)), {}};
+}
+
+change_outcome from_reply(config::cluster_write_reply r) {
+  change_outcome o;
+  o.st = std::move(r.st);
+  o.done.message = std::move(r.message);
+  o.done.revision = r.revision;
+  if (r.volume) {
+    cluster::volume_info vi;
+    vi.volume = std::move(*r.volume);
+    vi.observed.resize(vi.volume.bricks.size());
+    o.done.volume = std::move(vi);
+  }
+  return o;
+}
+
+change_outcome from_wire(schema::ClusterChangeResult::Reader r) {
+  change_outcome o;
+  if (r.isOk())
+    o.done = proto::from_capnp(r.getOk());
+  else
+    o.st = proto::from_capnp(r.getFailure());
+  return o;
+}
+
+void to_wire(const change_outcome& o, schema::ClusterChangeResult::Builder b) {
+  if (o.st.ok())
+    proto::to_capnp(o.done, b.initOk());
+  else
+    proto::to_capnp(o.st, b.initFailure());
+}
+
+/// The host of "HOST:PORT"; `address` itself if it does not parse.
+std::string host_of(const std::string& address) {
+  try {
+    return split_address(address).first;
+  } catch (const std::invalid_argument&) {
+    return address;
+  }
+}
+
+/// Splits a peer probe's "HOST[:PORT]" into the hostname the pool records
+/// and the address to call. Returns "" or what is wrong.
+std::string parse_probe_target(const std::string& target, std::string& host,
+                               std::string& address) {
+  bool has_port = target.find(':') != std::string::npos
+                  && (target.front() == '['
+                      || target.find(':') == target.rfind(':'));
+  if (has_port) {
+    try {
+      auto hp = split_address(target);
+      host = hp.first;
+      address = target;
+    } catch (const std::invalid_argument& e) {
+      return "'" + target + "' is not HOST[:PORT]: " + e.what();
+    }
+  } else {
+    host = target;
+    address = target + ":" + std::to_string(default_port);
+  }
+  if (auto err = cluster::check_hostname(host); !err.empty())
+    return err;
+  return {};
+}
+
+gd::status not_in_cluster() {
+  return failure(status_code::invalid,
+                 "this daemon does not belong to a cluster yet: probe it "
+                 "from a member of one (glcli peer probe HOST)");
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items)
+    out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+/// The value of a read answered from the wire.
+template <class T, class Result, class Decode>
+model_result<T> decode_result(Result r, Decode decode) {
+  model_result<T> out;
+  if (r.isOk())
+    out.value = decode(r.getOk());
+  else
+    out.st = proto::from_capnp(r.getFailure());
+  return out;
+}
+
+template <class T, class Reader>
+std::vector<T> decode_list(Reader list) {
+  std::vector<T> out;
+  out.reserve(list.size());
+  for (auto item : list)
+    out.push_back(proto::from_capnp(item));
+  return out;
+}
+
+class cluster_service final : public schema::Cluster::Server {
+public:
+  explicit cluster_service(rpc_context& ctx) : ctx_(ctx) {
+    // nop
+  }
+
+protected:
+  kj::Promise<void> change(ChangeContext c) override {
+    auto p = c.getParams();
+    cluster::command cmd;
+    try {
+      cmd = proto::from_capnp(p.getCommand());
+    } catch (const proto::decode_error& e) {
+      to_wire(refused(status_code::invalid, e.what()),
+              c.getResults().initResult());
+      return kj::READY_NOW;
+    }
+    if (auto* create = std::get_if<cluster::volume_create>(&cmd);
+        create && create->id.empty())
+      create->id = random_uuid();
+    if (auto* rb = std::get_if<cluster::remove_brick>(&cmd);
+        rb && rb->action == cluster::remove_brick::op::start
+        && rb->task_id.empty())
+      rb->task_id = random_uuid();
+    return propose(std::move(cmd), p.getHops())
+      .then([c](change_outcome o) mutable {
+        to_wire(o, c.getResults().initResult());
+      });
+  }
+
+  kj::Promise<void> peerProbe(PeerProbeContext c) override {
+    auto target = text(c.getParams().getHost());
+    kj::Promise<change_outcome> done = nullptr;
+    if (monitor())
+      done = probe(target);
+    else
+      done = via_monitors<change_outcome>(
+        [target](schema::Cluster::Client m) {
+          auto r = m.peerProbeRequest();
+          r.setHost(target);
+          return r.send().then(
+            [](auto resp) { return from_wire(resp.getResult()); });
+        },
+        [](gd::status st) { return change_outcome{std::move(st), {}}; },
+        true);
+    return done.then([c](change_outcome o) mutable {
+      to_wire(o, c.getResults().initResult());
+    });
+  }
+
+  kj::Promise<void> peerDetach(PeerDetachContext c) override {
+    auto p = c.getParams();
+    auto host = text(p.getHost());
+    bool force = p.getForce();
+    kj::Promise<change_outcome> done = nullptr;
+    if (monitor()) {
+      done = detach(host, force);
+    } else if (host == ctx_.self.name || host == host_of(ctx_.self.address)) {
+      done = refused(status_code::invalid, host + " is localhost");
+    } else {
+      done = via_monitors<change_outcome>(
+        [host, force](schema::Cluster::Client m) {
+          auto r = m.peerDetachRequest();
+          r.setHost(host);
+          r.setForce(force);
+          return r.send().then(
+            [](auto resp) { return from_wire(resp.getResult()); });
+        },
+        [](gd::status st) { return change_outcome{std::move(st), {}}; },
+        true);
+    }
+    return done.then([c](change_outcome o) mutable {
+      to_wire(o, c.getResults().initResult());
+    });
+  }
+
+  kj::Promise<void> peers(PeersContext c) override {
+    using list = std::vector<cluster::peer_info>;
+    kj::Promise<model_result<list>> done = nullptr;
+    if (monitor()) {
+      done = local_peers();
+    } else {
+      auto* ctx = &ctx_;
+      done = via_monitors<model_result<list>>(
+               [](schema::Cluster::Client m) {
+                 return m.peersRequest().send().then([](auto resp) {
+                   return decode_result<list>(resp.getResult(), [](auto l) {
+                     return decode_list<cluster::peer_info>(l);
+                   });
+                 });
+               },
+               [](gd::status st) { return model_result<list>{st, {}}; },
+               false)
+               .then([ctx](model_result<list> r) {
+                 // The monitor marked itself; this daemon is the one asked.
+                 for (auto& p : r.value) {
+                   p.self = p.peer.uuid == ctx->self.uuid;
+                   if (p.self)
+                     p.connected = true;
+                 }
+                 return r;
+               });
+    }
+    return done.then([c](model_result<list> r) mutable {
+      auto res = c.getResults().initResult();
+      if (!r.st.ok())
+        return proto::to_capnp(r.st, res.initFailure());
+      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
+      for (unsigned i = 0; i < r.value.size(); ++i)
+        proto::to_capnp(r.value[i], l[i]);
+    });
+  }
+
+  kj::Promise<void> volumes(VolumesContext c) override {
+    using list = std::vector<cluster::volume_info>;
+    auto name = text(c.getParams().getName());
+    kj::Promise<model_result<list>> done = nullptr;
+    if (monitor()) {
+      done = query<std::vector<cluster::volume>>(
+               [name](const cluster::model_reader& m) {
+                 return cluster::volumes_query(m, name);
+               })
+               .then([](model_result<std::vector<cluster::volume>> r) {
+                 model_result<list> out;
+                 out.st = std::move(r.st);
+                 for (auto& v : r.value) {
+                   cluster::volume_info vi;
+                   vi.volume = std::move(v);
+                   vi.observed.resize(vi.volume.bricks.size());
+                   out.value.push_back(std::move(vi));
+                 }
+                 return out;
+               });
+    } else {
+      done = via_monitors<model_result<list>>(
+        [name](schema::Cluster::Client m) {
+          auto r = m.volumesRequest();
+          r.setName(name);
+          return r.send().then([](auto resp) {
+            return decode_result<list>(resp.getResult(), [](auto l) {
+              return decode_list<cluster::volume_info>(l);
+            });
+          });
+        },
+        [](gd::status st) { return model_result<list>{st, {}}; }, false);
+    }
+    return done.then([c](model_result<list> r) mutable {
+      auto res = c.getResults().initResult();
+      if (!r.st.ok())
+        return proto::to_capnp(r.st, res.initFailure());
+      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
+      for (unsigned i = 0; i < r.value.size(); ++i)
+        proto::to_capnp(r.value[i], l[i]);
+    });
+  }
+
+  kj::Promise<void> volumeNames(VolumeNamesContext c) override {
+    using list = std::vector<std::string>;
+    kj::Promise<model_result<list>> done = nullptr;
+    if (monitor()) {
+      done = query<list>([](const cluster::model_reader& m) {
+        return cluster::query_result<list>{{}, m.volume_names()};
+      });
+    } else {
+      done = via_monitors<model_result<list>>(
+        [](schema::Cluster::Client m) {
+          return m.volumeNamesRequest().send().then([](auto resp) {
+            return decode_result<list>(resp.getResult(), [](auto l) {
+              list out;
+              for (auto n : l)
+                out.push_back(text(n));
+              return out;
+            });
+          });
+        },
+        [](gd::status st) { return model_result<list>{st, {}}; }, false);
+    }
+    return done.then([c](model_result<list> r) mutable {
+      auto res = c.getResults().initResult();
+      if (!r.st.ok())
+        return proto::to_capnp(r.st, res.initFailure());
+      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
+      for (unsigned i = 0; i < r.value.size(); ++i)
+        l.set(i, r.value[i]);
+    });
+  }
+
+  kj::Promise<void> volumeOptions(VolumeOptionsContext c) override {
+    using list = std::vector<cluster::option_value>;
+    auto p = c.getParams();
+    auto name = text(p.getName());
+    auto key = text(p.getKey());
+    kj::Promise<model_result<list>> done = nullptr;
+    if (monitor()) {
+      done = query<list>([name, key](const cluster::model_reader& m) {
+        return cluster::options_query(m, name, key);
+      });
+    } else {
+      done = via_monitors<model_result<list>>(
+        [name, key](schema::Cluster::Client m) {
+          auto r = m.volumeOptionsRequest();
+          r.setName(name);
+          r.setKey(key);
+          return r.send().then([](auto resp) {
+            return decode_result<list>(resp.getResult(), [](auto l) {
+              return decode_list<cluster::option_value>(l);
+            });
+          });
+        },
+        [](gd::status st) { return model_result<list>{st, {}}; }, false);
+    }
+    return done.then([c](model_result<list> r) mutable {
+      auto res = c.getResults().initResult();
+      if (!r.st.ok())
+        return proto::to_capnp(r.st, res.initFailure());
+      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
+      for (unsigned i = 0; i < r.value.size(); ++i)
+        proto::to_capnp(r.value[i], l[i]);
+    });
+  }
+
+  kj::Promise<void> volfile(VolfileContext c) override {
+    auto p = c.getParams();
+    auto name = text(p.getName());
+    auto brick = text(p.getBrick());
+    bool client = p.getClient();
+    kj::Promise<model_result<cluster::volfile>> done = nullptr;
+    if (monitor()) {
+      done = query<cluster::volfile>(
+        [name, brick, client](const cluster::model_reader& m) {
+          return cluster::volfile_query(m, name, brick, client);
+        });
+    } else {
+      done = via_monitors<model_result<cluster::volfile>>(
+        [name, brick, client](schema::Cluster::Client m) {
+          auto r = m.volfileRequest();
+          r.setName(name);
+          r.setBrick(brick);
+          r.setClient(client);
+          return r.send().then([](auto resp) {
+            return decode_result<cluster::volfile>(
+              resp.getResult(), [](auto f) { return proto::from_capnp(f); });
+          });
+        },
+        [](gd::status st) {
+          return model_result<cluster::volfile>{st, {}};
+        },
+        false);
+    }
+    return done.then([c](model_result<cluster::volfile> r) mutable {
+      auto res = c.getResults().initResult();
+      if (!r.st.ok())
+        return proto::to_capnp(r.st, res.initFailure());
+      proto::to_capnp(r.value, res.initOk());
+    });
+  }
+
+private:
+  /// True if this daemon serves the model itself (it runs a monitor).
+  bool monitor() const { return static_cast<bool>(ctx_.config); }
+
+  // -- monitors ----------------------------------------------------------------
+
+  /// Proposes `cmd` (ids filled in); forwards it to the leader if this
+  /// monitor does not lead.
+  kj::Promise<change_outcome> propose(cluster::command cmd,
+                                      std::uint8_t hops) {
+    if (!monitor())
+      return forward_to_monitors(std::move(cmd), hops);
+    config::cluster_write w;
+    w.cmd = cmd;
+    w.timeout = request_timeout(0);
+    auto limit = w.timeout + bridge_slack;
+    return ask_config(ctx_, ctx_.cluster_replies, std::move(w), limit)
+      .then([](config::cluster_write_reply r) { return from_reply(std::move(r)); },
+            [](kj::Exception&& e) {
+              return change_outcome{bridge_failure(e, true), {}};
+            })
+      .then([this, cmd = std::move(cmd), hops](change_outcome o) mutable
+            -> kj::Promise<change_outcome> {
+        if (!should_forward(ctx_, o.st, hops))
+          return kj::mv(o);
+        auto address = o.st.leader.address;
+        auto r = ctx_.pool.management(address)
+                   .clusterRequest().send().getCluster().changeRequest();
+        proto::to_capnp(cmd, r.initCommand());
+        r.setHops(hops + 1);
+        return r.send().then(
+          [](auto resp) { return from_wire(resp.getResult()); },
+          [this, address](kj::Exception&& e) {
+            ctx_.pool.drop(address);
+            return change_outcome{unreachable_leader(address, e), {}};
+          });
+      });
+  }
+
+  /// Runs a read of the model on the config actor (linearizable).
+  template <class T, class Query>
+  kj::Promise<model_result<T>> query(Query q) {
+    return ask_model<cluster::query_result<T>>(
+             ctx_, false, request_timeout(0),
+             [q](const config::store_reader& read) {
+               cluster::model_reader m(read);
+               return q(m);
+             })
+      .then([](model_result<cluster::query_result<T>> r) {
+        model_result<T> out;
+        out.st = r.st.ok() ? std::move(r.value.st) : std::move(r.st);
+        if (out.st.ok())
+          out.value = std::move(r.value.value);
+        return out;
+      });
+  }
+
+  /// HOST:PORT of every monitor in the current configuration; empty if the
+  /// local Raft actor does not answer.
+  kj::Promise<std::vector<std::string>> monitor_addresses() {
+    return ctx_.bridge
+      .ask<raft::raft_status>(ctx_.raft, raft::status_query{}, 5s)
+      .then(
+        [](raft::raft_status s) {
+          std::vector<std::string> out;
+          for (const auto& m : s.config.voters)
+            out.push_back(m.address);
+          for (const auto& m : s.config.learners)
+            out.push_back(m.address);
+          return out;
+        },
+        [](kj::Exception&&) { return std::vector<std::string>{}; });
+  }
+
+  /// True if the daemon at `address` answers within ping_timeout (and, if
+  /// `uuid` is given, is that peer).
+  kj::Promise<bool> ping(const std::string& address, const std::string& uuid) {
+    auto call = ctx_.pool.management(address).infoRequest().send();
+    return ctx_.timer.timeoutAfter(ping_timeout, kj::mv(call))
+      .then(
+        [uuid](auto resp) {
+          return uuid.empty() || text(resp.getInfo().getUuid()) == uuid;
+        },
+        [this, address](kj::Exception&&) {
+          ctx_.pool.drop(address);
+          return false;
+        });
+  }
+
+  kj::Promise<model_result<std::vector<cluster::peer_info>>> local_peers() {
+    using list = std::vector<cluster::peer_info>;
+    return query<std::vector<cluster::peer>>([](const cluster::model_reader& m) {
+             return cluster::query_result<std::vector<cluster::peer>>{{},
+                                                                      m.peers()};
+           })
+      .then([this](model_result<std::vector<cluster::peer>> r)
+              -> kj::Promise<model_result<list>> {
+        if (!r.st.ok())
+          return model_result<list>{r.st, {}};
+        auto out = std::make_shared<model_result<list>>();
+        auto pings = kj::heapArrayBuilder<kj::Promise<void>>(r.value.size());
+        for (auto& p : r.value) {
+          cluster::peer_info pi;
+          pi.peer = std::move(p);
+          pi.self = pi.peer.uuid == ctx_.self.uuid;
+          pi.connected = pi.self;
+          out->value.push_back(std::move(pi));
+        }
+        for (std::size_t i = 0; i < out->value.size(); ++i) {
+          const auto& pi = out->value[i];
+          if (pi.self || pi.peer.addresses.empty()) {
+            pings.add(kj::READY_NOW);
+            continue;
+          }
+          pings.add(ping(pi.peer.addresses.front(), pi.peer.uuid)
+                      .then([out, i](bool up) { out->value[i].connected = up; }));
+        }
+        return kj::joinPromises(pings.finish()).then([out]() {
+          return std::move(*out);
+        });
+      });
+  }
+
+  kj::Promise<change_outcome> probe(const std::string& target) {
+    std::string host, address;
+    if (auto err = parse_probe_target(target, host, address); !err.empty())
+      return refused(status_code::invalid, err);
+    auto call = ctx_.pool.management(address).infoRequest().send();
+    return ctx_.timer.timeoutAfter(probe_timeout, kj::mv(call))
+      .then(
+        [this, host, address](auto resp) -> kj::Promise<change_outcome> {
+          auto i = resp.getInfo();
+          auto uuid = text(i.getUuid());
+          auto cluster_id = i.getClusterId();
+          bool is_monitor = i.getMonitor();
+          if (uuid == ctx_.self.uuid) {
+            change_outcome o;
+            o.done.message = "Probe on localhost not needed";
+            return kj::mv(o);
+          }
+          if (!valid_uuid(uuid))
+            return refused(status_code::failed,
+                           "the daemon at " + address
+                             + " did not give its peer UUID (is it a "
+                               "glusterd-actor of an older version?)");
+          if (cluster_id != 0 && cluster_id != ctx_.self.cluster_id)
+            return refused(status_code::invalid,
+                           host + " is either already part of another "
+                                  "cluster or having volumes configured");
+          if (is_monitor && cluster_id == 0)
+            return refused(status_code::invalid,
+                           host + " runs a monitor that belongs to no "
+                                  "cluster yet");
+          cluster::peer p;
+          p.uuid = uuid;
+          p.hostname = host;
+          auto advertised = text(i.getAddress());
+          if (!advertised.empty())
+            p.addresses.push_back(advertised);
+          if (advertised != address)
+            p.addresses.push_back(address);
+          p.monitor = is_monitor;
+          return propose(cluster::peer_add{p}, 0).then(
+            [this, host, address, is_monitor](change_outcome o)
+              -> kj::Promise<change_outcome> {
+              if (!o.st.ok() || is_monitor)
+                return kj::mv(o);
+              return adopt(host, address, kj::mv(o));
+            });
+        },
+        [this, address](kj::Exception&& e) {
+          ctx_.pool.drop(address);
+          return refused(status_code::failed,
+                         "Probe returned with Transport endpoint is not "
+                         "connected (nothing answers at "
+                           + address + ": " + e.getDescription().cStr()
+                           + ")");
+        });
+  }
+
+  /// Tells the agent at `address`, just added to the pool as `host`, that
+  /// it belongs to this cluster; `added` is the outcome of adding it.
+  kj::Promise<change_outcome> adopt(const std::string& host,
+                                    const std::string& address,
+                                    change_outcome added) {
+    return monitor_addresses().then(
+      [this, host, address, added = kj::mv(added)](
+        std::vector<std::string> monitors) mutable
+        -> kj::Promise<change_outcome> {
+        auto again = host + " is in the pool now, but its daemon did not "
+                            "take the membership: ";
+        auto tail = "; run peer probe " + host + " again";
+        if (monitors.empty())
+          return refused(status_code::failed,
+                         again + "the local monitor did not answer" + tail);
+        auto r = ctx_.pool.management(address).adoptRequest();
+        r.setClusterId(ctx_.self.cluster_id);
+        auto l = r.initMonitors(static_cast<unsigned>(monitors.size()));
+        for (unsigned i = 0; i < monitors.size(); ++i)
+          l.set(i, monitors[i]);
+        return ctx_.timer.timeoutAfter(membership_timeout, r.send())
+          .then(
+            [again, tail, added = kj::mv(added)](auto resp) mutable {
+              auto err = text(resp.getError());
+              if (!err.empty())
+                return refused(status_code::failed, again + err + tail);
+              return kj::mv(added);
+            },
+            [this, address, again, tail](kj::Exception&& e) {
+              ctx_.pool.drop(address);
+              return refused(status_code::failed,
+                             again + e.getDescription().cStr() + tail);
+            });
+      });
+  }
+
+  kj::Promise<change_outcome> detach(const std::string& host, bool force) {
+    using found = std::optional<cluster::peer>;
+    return query<found>([host](const cluster::model_reader& m) {
+             return cluster::query_result<found>{{}, m.peer_by_host(host)};
+           })
+      .then([this, host, force](model_result<found> r)
+              -> kj::Promise<change_outcome> {
+        if (!r.st.ok())
+          return change_outcome{r.st, {}};
+        if (!r.value)
+          return refused(status_code::not_found,
+                         host + " is not part of cluster");
+        auto p = *r.value;
+        if (p.uuid == ctx_.self.uuid)
+          return refused(status_code::invalid, host + " is localhost");
+        return monitor_addresses().then(
+          [this, host, force, p](std::vector<std::string> monitors)
+            -> kj::Promise<change_outcome> {
+            std::set<std::string> monitor_hosts;
+            for (const auto& m : monitors)
+              monitor_hosts.insert(host_of(m));
+            for (const auto& a : p.addresses)
+              if (monitor_hosts.count(host_of(a)))
+                return refused(status_code::invalid,
+                               host + " runs a monitor of this cluster (at "
+                                 + a + "): remove it from the monitors "
+                                       "first (glcli monitor remove NAME)");
+            if (force || p.addresses.empty())
+              return remove(host, force, p);
+            return ping(p.addresses.front(), p.uuid)
+              .then([this, host, force, p](bool up)
+                      -> kj::Promise<change_outcome> {
+                if (!up)
+                  return refused(status_code::invalid,
+                                 host + " is not connected: its daemon at "
+                                   + p.addresses.front()
+                                   + " does not answer (use force to "
+                                     "detach it anyway)");
+                return remove(host, force, p);
+              });
+          });
+      });
+  }
+
+  /// Removes peer `p` (named `host`) from the pool and, best effort, tells
+  /// its daemon it left.
+  kj::Promise<change_outcome> remove(const std::string& host, bool force,
+                                     const cluster::peer& p) {
+    return propose(cluster::peer_remove{host, force}, 0)
+      .then([this, p](change_outcome o) -> kj::Promise<change_outcome> {
+        if (!o.st.ok() || p.addresses.empty())
+          return kj::mv(o);
+        auto address = p.addresses.front();
+        auto r = ctx_.pool.management(address).releaseRequest();
+        r.setClusterId(ctx_.self.cluster_id);
+        return ctx_.timer.timeoutAfter(membership_timeout, r.send())
+          .then([o](auto) mutable { return kj::mv(o); },
+                [this, address, o](kj::Exception&&) mutable {
+                  // why: detached either way; a daemon that missed it
+                  // still thinks it is a member until probed elsewhere.
+                  ctx_.pool.drop(address);
+                  return kj::mv(o);
+                });
+      });
+  }
+
+  // -- agents -------------------------------------------------------------------
+
+  /// An agent's change: goes to a monitor.
+  kj::Promise<change_outcome> forward_to_monitors(cluster::command cmd,
+                                                  std::uint8_t hops) {
+    if (hops >= max_hops)
+      return refused(status_code::no_quorum,
+                     "the request was forwarded too often; retry");
+    return via_monitors<change_outcome>(
+      [cmd, hops](schema::Cluster::Client m) {
+        auto r = m.changeRequest();
+        proto::to_capnp(cmd, r.initCommand());
+        r.setHops(hops + 1);
+        return r.send().then(
+          [](auto resp) { return from_wire(resp.getResult()); });
+      },
+      [](gd::status st) { return change_outcome{std::move(st), {}}; }, true);
+  }
+
+  /// Runs `call` against the cluster's monitors (ctx.monitors), starting
+  /// with the one that answered last and moving on while a monitor cannot
+  /// be connected to (so nothing was sent to it). `fail` turns a status
+  /// into the answer. `write`: a call lost midway may have changed things.
+  template <class T, class Call, class Fail>
+  kj::Promise<T> via_monitors(Call call, Fail fail, bool write,
+                              std::size_t tried = 0) {
+    if (ctx_.self.cluster_id == 0 || ctx_.monitors.empty())
+      return fail(not_in_cluster());
+    auto n = ctx_.monitors.size();
+    if (tried >= n)
+      return fail(failure(status_code::no_quorum,
+                          "no monitor of the cluster can be reached (tried "
+                            + join(ctx_.monitors) + ")"));
+    auto address = ctx_.monitors[(first_monitor_ + tried) % n];
+    auto m = ctx_.pool.management(address).clusterRequest().send().getCluster();
+    return call(m).catch_(
+      [this, call, fail, write, tried, address](kj::Exception&& e) mutable
+        -> kj::Promise<T> {
+        ctx_.pool.drop(address);
+        if (never_connected(e)) {
+          first_monitor_ = (first_monitor_ + 1) % ctx_.monitors.size();
+          return via_monitors<T>(kj::mv(call), kj::mv(fail), write, tried + 1);
+        }
+        std::string what = e.getDescription().cStr();
+        return fail(
+          write ? failure(status_code::unknown_outcome,
+                          "lost the connection to the monitor at " + address
+                            + " (the change may or may not be made): " + what)
+                : failure(status_code::failed, "the monitor at " + address
+                                                 + " failed the request: "
+                                                 + what));
+      });
+  }
+
+  rpc_context& ctx_;
+  /// Agents: the index in ctx.monitors to try first.
+  std::size_t first_monitor_ = 0;
+};
+
+} // namespace
+
+schema::Cluster::Client make_cluster_service(rpc_context& ctx) {
+  return kj::heap<cluster_service>(ctx);
+}
+
+kj::Promise<void> register_monitor(rpc_context& ctx,
+                                   schema::Cluster::Client cluster,
+                                   kj::Duration interval) {
+  cluster::peer p;
+  p.uuid = ctx.self.uuid;
+  p.hostname = host_of(ctx.self.address);
+  p.addresses = {ctx.self.address};
+  p.monitor = true;
+  auto r = cluster.changeRequest();
+  proto::to_capnp(cluster::command{cluster::peer_add{p}}, r.initCommand());
+  r.setHops(0);
+  auto* c = &ctx;
+  return r.send()
+    .then(
+      [c](auto resp) {
+        auto res = resp.getResult();
+        if (res.isOk())
+          return true;
+        auto st = proto::from_capnp(res.getFailure());
+        if (st.code == status_code::exists || st.code == status_code::invalid) {
+          if (c->log)
+            c->log("this monitor cannot join the pool as a peer: "
+                   + st.message);
+          return true;
+        }
+        return false; // no quorum yet, leader moving ...: retry
+      },
+      [](kj::Exception&&) { return false; })
+    .then([c, cluster = kj::mv(cluster), interval](bool done) mutable
+            -> kj::Promise<void> {
+      if (done)
+        return kj::READY_NOW;
+      return c->timer.afterDelay(interval).then(
+        [c, cluster = kj::mv(cluster), interval]() mutable {
+          return register_monitor(*c, kj::mv(cluster), interval);
+        });
+    });
+}
+
+} // namespace gd::rpc
