@@ -384,6 +384,9 @@ node_info connection::info() {
     n.cluster_id = r.getClusterId();
     n.monitor = r.getMonitor();
     n.version = text_of(r.getVersion());
+    n.uuid = text_of(r.getUuid());
+    for (auto m : r.getMonitors())
+      n.monitors.push_back(text_of(m));
     return n;
   });
 }

@@ -75,6 +75,10 @@ struct node_info {
   std::uint64_t cluster_id = 0;
   bool monitor = false;
   std::string version;
+  /// gluster peer UUID ("" from daemons older than it).
+  std::string uuid;
+  /// Agents: HOST:PORT of the monitors of their cluster.
+  std::vector<std::string> monitors;
 };
 
 /// A leader's view of another member's replication.
