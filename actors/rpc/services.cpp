@@ -215,8 +215,14 @@ protected:
 
 private:
   gd::status not_a_monitor() const {
-    return failure(status_code::no_quorum,
-                   "this daemon runs no monitor; ask a monitor");
+    std::string monitors;
+    for (const auto& m : ctx_.monitors)
+      monitors += (monitors.empty() ? "" : ", ") + m;
+    return failure(status_code::invalid,
+                   "this daemon runs no monitor and serves no KV requests; "
+                   "ask a monitor"
+                     + (monitors.empty() ? std::string()
+                                         : " (" + monitors + ")"));
   }
 
   kj::Promise<config::kv_write_reply> write(kv::write_request req,
