@@ -1,7 +1,11 @@
 #include "test/integration/cluster_fixture.hpp"
 
+#include <arpa/inet.h>
 #include <filesystem>
 #include <iostream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <map>
 #include <random>
 #include <sstream>
@@ -31,13 +35,21 @@ test_cluster::~test_cluster() {
   for (auto& p : procs_)
     if (p)
       p->kill9();
+  for (auto& a : agents_)
+    if (a)
+      a->kill9();
   procs_.clear();
+  agents_.clear();
   std::error_code ec;
   fsys::remove_all(root_, ec);
 }
 
 std::string test_cluster::address(std::size_t i) const {
   return prefix_ + "." + std::to_string(i + 1) + ":24007";
+}
+
+std::string test_cluster::host(std::size_t i) const {
+  return prefix_ + "." + std::to_string(i + 1);
 }
 
 std::string test_cluster::data_dir(std::size_t i) const {
@@ -153,15 +165,84 @@ std::size_t test_cluster::wait_for_leader(std::chrono::milliseconds timeout,
 
 std::string test_cluster::logs() {
   std::ostringstream out;
-  for (std::size_t i = 0; i < procs_.size(); ++i) {
-    if (!procs_[i])
-      continue;
-    auto text = procs_[i]->log();
+  auto tail = [&](const std::string& who, const daemon_process& p) {
+    auto text = p.log();
     if (text.size() > 3000)
       text = "..." + text.substr(text.size() - 3000);
-    out << "--- " << name(i) << " ---\n" << text << "\n";
-  }
+    out << "--- " << who << " ---\n" << text << "\n";
+  };
+  for (std::size_t i = 0; i < procs_.size(); ++i)
+    if (procs_[i])
+      tail(name(i), *procs_[i]);
+  for (std::size_t k = 0; k < agents_.size(); ++k)
+    if (agents_[k])
+      tail(agent_name(k), *agents_[k]);
   return out.str();
+}
+
+// -- agents -----------------------------------------------------------------------
+
+std::string test_cluster::agent_host(std::size_t k) const {
+  return prefix_ + "." + std::to_string(101 + k);
+}
+
+std::string test_cluster::agent_address(std::size_t k) const {
+  return agent_host(k) + ":24007";
+}
+
+std::size_t test_cluster::add_agent() {
+  agents_.emplace_back();
+  auto k = agents_.size() - 1;
+  start_agent(k);
+  return k;
+}
+
+void test_cluster::start_agent(std::size_t k) {
+  if (agents_.at(k) && agents_[k]->running())
+    throw std::logic_error("agent " + agent_name(k) + " is running");
+  std::vector<std::string> args = {"--data-dir", root_ + "/" + agent_name(k),
+                                   "--listen", agent_address(k),
+                                   "--name", agent_name(k),
+                                   "--tick-ms", std::to_string(tick_ms_),
+                                   "--map-size", "64M"};
+  agents_[k] = std::make_unique<daemon_process>(
+    daemon_binary(), args, root_ + "/" + agent_name(k) + ".log");
+  if (!wait_listening(agent_address(k), 10s))
+    throw std::runtime_error("agent " + agent_name(k) + " does not listen at "
+                             + agent_address(k) + " within 10 s:\n"
+                             + agents_[k]->log());
+}
+
+void test_cluster::kill9_agent(std::size_t k) {
+  agents_.at(k)->kill9();
+  agents_[k]->wait(10s);
+}
+
+bool test_cluster::wait_listening(const std::string& address,
+                                  std::chrono::milliseconds timeout) {
+  auto colon = address.rfind(':');
+  auto ip = address.substr(0, colon);
+  auto port = colon == std::string::npos
+                ? 24007
+                : std::stoi(address.substr(colon + 1));
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, ip.c_str(), &sa.sin_addr) != 1)
+    throw std::invalid_argument("not an IPv4 HOST:PORT: " + address);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd >= 0) {
+      bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&sa),
+                          sizeof(sa)) == 0;
+      ::close(fd);
+      if (ok)
+        return true;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
 }
 
 // -- workload ---------------------------------------------------------------------

@@ -55,8 +55,36 @@ public:
   /// (workload threads call it while the test restarts members).
   std::vector<std::string> running_addresses() const;
 
-  /// The tail of every member's log, for failure messages.
+  /// The tail of every member's (and agent's) log, for failure messages.
   std::string logs();
+
+  /// PREFIX.(i+1): member i's host, without the port.
+  std::string host(std::size_t i) const;
+
+  // -- agents: daemons that run no monitor ------------------------------------------
+  //
+  // Agent k is "a<k+1>" at PREFIX.(101+k):24007 with its data under
+  // root/a<k+1>, started with neither --monitor nor --initial-cluster: it
+  // belongs to no cluster until a peer probe adds it.
+
+  /// Adds an agent slot and starts it; returns its index. Waits until it
+  /// listens (throws std::runtime_error if it does not within 10 s).
+  std::size_t add_agent();
+  /// (Re)starts agent k with its data dir and waits until it listens.
+  void start_agent(std::size_t k);
+  void kill9_agent(std::size_t k);
+  std::size_t agent_count() const { return agents_.size(); }
+  std::string agent_name(std::size_t k) const {
+    return "a" + std::to_string(k + 1);
+  }
+  std::string agent_host(std::size_t k) const;
+  std::string agent_address(std::size_t k) const;
+  daemon_process& agent(std::size_t k) { return *agents_.at(k); }
+
+  /// Waits until something accepts TCP connections at HOST:PORT; false if
+  /// nothing does within `timeout`.
+  static bool wait_listening(const std::string& address,
+                             std::chrono::milliseconds timeout);
 
 private:
   std::string root_;
@@ -64,6 +92,7 @@ private:
   std::size_t initial_;
   int tick_ms_;
   std::vector<std::unique_ptr<daemon_process>> procs_;
+  std::vector<std::unique_ptr<daemon_process>> agents_;
   mutable std::mutex live_mu_;
   std::set<std::size_t> live_;
 };
