@@ -170,9 +170,13 @@ protected:
   kj::Promise<void> peerProbe(PeerProbeContext c) override {
     auto target = text(c.getParams().getHost());
     kj::Promise<change_outcome> done = nullptr;
-    if (monitor())
+    if (monitor()) {
       done = probe(target);
-    else
+    } else if (names_self(target)) {
+      change_outcome o;
+      o.done.message = "Probe on localhost not needed";
+      done = kj::mv(o);
+    } else {
       done = via_monitors<change_outcome>(
         [target](schema::Cluster::Client m) {
           auto r = m.peerProbeRequest();
@@ -182,6 +186,7 @@ protected:
         },
         [](gd::status st) { return change_outcome{std::move(st), {}}; },
         true);
+    }
     return done.then([c](change_outcome o) mutable {
       to_wire(o, c.getResults().initResult());
     });
@@ -192,9 +197,11 @@ protected:
     auto host = text(p.getHost());
     bool force = p.getForce();
     kj::Promise<change_outcome> done = nullptr;
-    if (monitor()) {
+    if (monitor() && names_self(host)) {
+      done = refused(status_code::invalid, host + " is localhost");
+    } else if (monitor()) {
       done = detach(host, force);
-    } else if (host == ctx_.self.name || host == host_of(ctx_.self.address)) {
+    } else if (names_self(host)) {
       done = refused(status_code::invalid, host + " is localhost");
     } else {
       done = via_monitors<change_outcome>(
@@ -398,6 +405,17 @@ private:
   /// True if this daemon serves the model itself (it runs a monitor).
   bool monitor() const { return static_cast<bool>(ctx_.config); }
 
+  /// True if `target` ("HOST[:PORT]") plainly names this daemon: its
+  /// name, its address or its host, or localhost. (Other names of it are
+  /// found by asking the daemon they reach for its UUID.)
+  bool names_self(const std::string& target) const {
+    auto host = host_of(target);
+    return target == ctx_.self.name || target == ctx_.self.address
+           || host == "localhost"
+           || (host == host_of(ctx_.self.address)
+               && (host == target || target == ctx_.self.address));
+  }
+
   // -- monitors ----------------------------------------------------------------
 
   /// Proposes `cmd` (ids filled in); forwards it to the leader if this
@@ -535,7 +553,7 @@ private:
             return kj::mv(o);
           }
           if (!valid_uuid(uuid))
-            return refused(status_code::failed,
+            return refused(status_code::invalid,
                            "the daemon at " + address
                              + " did not give its peer UUID (is it a "
                                "glusterd-actor of an older version?)");
@@ -566,9 +584,11 @@ private:
         },
         [this, address](kj::Exception&& e) {
           ctx_.pool.drop(address);
-          return refused(status_code::failed,
+          // why: nothing was proposed, so the code must say "nothing
+          // changed" (not `failed`, whose outcome is unknown).
+          return refused(status_code::invalid,
                          "Probe returned with Transport endpoint is not "
-                         "connected (nothing answers at "
+                         "connected (no glusterd-actor answers at "
                            + address + ": " + e.getDescription().cStr()
                            + ")");
         });

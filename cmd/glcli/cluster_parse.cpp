@@ -378,6 +378,7 @@ remove_brick_args parse_remove_brick(const words& w) {
     r.replica_count = count_after(w, i);
     if (r.replica_count == 0)
       throw usage_error("replica count should be greater than 0");
+    r.command.replica_count = r.replica_count;
     i += 2;
   }
   std::size_t end = w.size();

@@ -84,8 +84,8 @@ struct remove_brick_args {
   cluster::remove_brick command;
   /// `status`: a read, not a change.
   bool status = false;
-  /// `replica N` as given (0: not given); the daemon derives the new
-  /// replica count from the bricks removed.
+  /// `replica N` as given (0: not given); also in command.replica_count
+  /// (the daemon checks it against the bricks removed).
   std::uint32_t replica_count = 0;
 };
 

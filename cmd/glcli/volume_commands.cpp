@@ -17,6 +17,15 @@ namespace {
 constexpr const char* stop_question =
   "Stopping volume will make its data inaccessible. Do you want to "
   "continue?";
+constexpr const char* replica_2_question =
+  "Replica 2 volumes are prone to split-brain. Use Arbiter or Replica 3 to "
+  "avoid this. Do you still want to continue?";
+constexpr const char* remove_brick_commit_question =
+  "Removing brick(s) can result in data loss. Do you want to Continue?";
+constexpr const char* remove_brick_force_question =
+  "Remove-brick force will not migrate files from the removed bricks, so "
+  "they will no longer be available on the volume. Do you want to "
+  "continue?";
 constexpr const char* delete_question =
   "Deleting volume will erase all information about the volume. Do you "
   "want to continue?";
@@ -101,6 +110,9 @@ int volume_create(const global_options& g, const command_words& w,
   if (!parsed(w, parse_volume_create, c, s, "volume create", code))
     return code;
   const std::string cmd = "volume create: " + c.name;
+  if (c.replica_count == 2 && c.arbiter_count == 0
+      && !confirmed(g, s, replica_2_question))
+    return not_confirmed(g, s, cmd);
   return run_change(g, s, cmd, c, c.name, [&](const cluster::change_done& d) {
     s.out << cmd << ": success: please start the volume to access data\n";
     print_note(s, d);
@@ -183,6 +195,13 @@ int volume_status(const global_options& g, const command_words& w,
   if (!parsed(w, parse_volume_selector, name, s, cmd, code))
     return code;
   return read_volumes(g, s, cmd, name, [&](const auto& vols) {
+    // As gluster: a named volume must be started (exit 1 otherwise).
+    if (!name.empty() && name != "all"
+        && vols.front().volume.status != cluster::volume_status::started)
+      return failed(g, s, cmd,
+                    gd::status::error(status_code::invalid,
+                                      "Volume " + name + " is not started"),
+                    false);
     if (g.json)
       s.out << volume_status_json(vols) << "\n";
     else
@@ -226,8 +245,9 @@ int volume_reset(const global_options& g, const command_words& w,
   if (!parsed(w, parse_volume_reset, c, s, cmd, code))
     return code;
   return run_change(g, s, cmd, c, c.name, [&](const cluster::change_done& d) {
-    s.out << cmd << ": success"
-          << (d.message.empty() ? "" : ": " + d.message) << "\n";
+    s.out << cmd << ": success: "
+          << (d.message.empty() ? "reset volume successful" : d.message)
+          << "\n";
   });
 }
 
@@ -292,6 +312,9 @@ int volume_remove_brick(const global_options& g, const command_words& w,
   const auto action = a.command.action;
   const std::string cmd =
     std::string("volume remove-brick ") + action_name(action);
+  if ((action == op::commit && !confirmed(g, s, remove_brick_commit_question))
+      || (action == op::force && !confirmed(g, s, remove_brick_force_question)))
+    return not_confirmed(g, s, cmd);
   return run_change(g, s, cmd, a.command, a.command.name,
                     [&](const cluster::change_done& d) {
     s.out << cmd << ": success\n";
@@ -303,7 +326,8 @@ int volume_remove_brick(const global_options& g, const command_words& w,
                "If files with data are found on the brick path, copy them "
                "via a gluster mount point before re-purposing the removed "
                "brick.\n";
-    print_note(s, d);
+    // why: the daemon's note says what the lines above say.
+    (void)d;
   });
 }
 
@@ -317,7 +341,7 @@ int volume_replace_brick(const global_options& g, const command_words& w,
   return run_change(g, s, cmd, c, c.name, [&](const cluster::change_done& d) {
     s.out << cmd
           << ": success: replace-brick commit force operation successful\n";
-    print_note(s, d);
+    (void)d; // the daemon's note says the same
   });
 }
 

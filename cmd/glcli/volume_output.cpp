@@ -151,7 +151,8 @@ std::string volume_info_text(const std::vector<cluster::volume_info>& vols) {
   std::ostringstream out;
   for (const auto& info : vols) {
     const auto& v = info.volume;
-    out << "\n"
+    // why: gluster 10 opens each volume with a line holding one space.
+    out << " \n"
         << "Volume Name: " << v.name << "\n"
         << "Type: " << cluster::to_string(v.type) << "\n"
         << "Volume ID: " << v.id << "\n"

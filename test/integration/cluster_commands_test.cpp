@@ -631,7 +631,7 @@ BOOST_AUTO_TEST_CASE(volume_create_of_every_type_and_info) {
     // Read through another monitor.
     auto info = gl(e.m(1), {"volume", "info", v.name});
     BOOST_TEST(info.code == 0, info.text());
-    std::string want = "\nVolume Name: " + v.name + "\nType: " + v.type
+    std::string want = " \nVolume Name: " + v.name + "\nType: " + v.type
                        + "\nVolume ID: ID\nStatus: Created\nSnapshot Count: 0"
                          "\nNumber of Bricks: " + v.count
                        + "\nTransport-type: tcp\nBricks:\n";
@@ -1083,12 +1083,12 @@ BOOST_AUTO_TEST_CASE(failures_change_nothing) {
            h2 + ":/it/keep/d"},
           refusal("volume add-brick",
                   "Incorrect number of bricks supplied 2 with count 3"));
-  refused(e, m, {"volume", "remove-brick", "keep", k1, "force"},
+  refused(e, m, {"volume", "remove-brick", "keep", k1, "force", "--mode=script"},
           refusal("volume remove-brick commit force",
                   "Remove brick incorrect brick count of 1 for replica 3"));
   refused(e, m,
           {"volume", "remove-brick", "keep", k1, h2 + ":/it/keep/b",
-           h3 + ":/it/keep/b", "force"},
+           h3 + ":/it/keep/b", "force", "--mode=script"},
           refusal("volume remove-brick commit force",
                   "Deleting all the bricks of the volume is not allowed"));
   refused(e, m, {"volume", "remove-brick", "keep", h1 + ":/it/nope", "start"},

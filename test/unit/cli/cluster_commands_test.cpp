@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(client_hang_is_a_timeout) {
 
 BOOST_AUTO_TEST_CASE(volume_create_sends_the_parsed_command) {
   auto r = glcli(d, {"volume", "create", "v1", "replica", "2", "h1:/b",
-                     "h2:/b", "force"});
+                     "h2:/b", "force", "--mode=script"});
   BOOST_TEST(r.code == 0);
   BOOST_TEST(r.out
              == "volume create: v1: success: please start the volume to "
@@ -259,14 +259,15 @@ BOOST_AUTO_TEST_CASE(volume_changes_success_lines) {
     {{"volume", "set", "v1", "nfs.disable", "off"}, "volume set: success\n"},
     {{"volume", "set", "all", "cluster.op-version", "100000"},
      "volume set: success\n"},
-    {{"volume", "reset", "v1", "all", "force"}, "volume reset: success\n"},
+    {{"volume", "reset", "v1", "all", "force"},
+     "volume reset: success: reset volume successful\n"},
     {{"volume", "add-brick", "v1", "replica", "3", "h3:/b"},
      "volume add-brick: success\n"},
     {{"volume", "remove-brick", "v1", "h1:/b", "stop"},
      "volume remove-brick stop: success\n"},
-    {{"volume", "remove-brick", "v1", "h1:/b", "force"},
+    {{"volume", "remove-brick", "v1", "h1:/b", "force", "--mode=script"},
      "volume remove-brick commit force: success\n"},
-    {{"volume", "remove-brick", "v1", "h1:/b", "commit"},
+    {{"volume", "remove-brick", "v1", "h1:/b", "commit", "--mode=script"},
      "volume remove-brick commit: success\n"
      "Check the removed bricks to ensure all files are migrated.\n"
      "If files with data are found on the brick path, copy them via a "
@@ -483,7 +484,7 @@ BOOST_AUTO_TEST_CASE(volume_info_human_and_json) {
   auto r = glcli(d, {"volume", "info", "arb"});
   BOOST_TEST(r.code == 0);
   BOOST_TEST(r.out
-             == "\n"
+             == " \n"
                 "Volume Name: arb\n"
                 "Type: Replicate\n"
                 "Volume ID: 00000000-0000-4000-8000-000000000013\n"
@@ -530,8 +531,9 @@ BOOST_AUTO_TEST_CASE(volume_list_status_get_volfile) {
   BOOST_TEST(contains(r.out, "Brick h3:/b1" + std::string(32, ' ')
                                + "N/A       N/A        N       N/A\n"));
   r = glcli(d, {"volume", "status", "dist"});
-  BOOST_TEST(r.code == 0);
-  BOOST_TEST(r.out == "Volume dist is not started\n");
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.out == "");
+  BOOST_TEST(contains(r.err, "Volume dist is not started"), r.err);
   r = glcli(d, {"volume", "status", "--json"});
   BOOST_TEST(contains(r.out, R"({"volName":"rep","started":true,)"));
 

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(number_of_bricks_per_volume_type) {
 
 BOOST_AUTO_TEST_CASE(volume_info_text_distribute) {
   BOOST_TEST(volume_info_text({distribute_volume()})
-             == "\n"
+             == " \n"
                 "Volume Name: dist\n"
                 "Type: Distribute\n"
                 "Volume ID: 00000000-0000-4000-8000-000000000013\n"
@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(volume_info_text_distribute) {
 
 BOOST_AUTO_TEST_CASE(volume_info_text_replicate_with_options) {
   BOOST_TEST(volume_info_text({dist_replicate_volume()})
-             == "\n"
+             == " \n"
                 "Volume Name: rep\n"
                 "Type: Distributed-Replicate\n"
                 "Volume ID: 00000000-0000-4000-8000-000000000016\n"

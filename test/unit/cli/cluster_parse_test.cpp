@@ -270,6 +270,8 @@ BOOST_AUTO_TEST_CASE(add_remove_replace_brick) {
   BOOST_TEST(r.command.task_id == "");
   r = parse_remove_brick({"v1", "replica", "2", "h1:/b", "commit"});
   BOOST_TEST(r.replica_count == 2u);
+  // The daemon gets the new replica count (replica reduction).
+  BOOST_TEST(r.command.replica_count == 2u);
   BOOST_TEST((r.command.action == op::commit));
   BOOST_TEST((parse_remove_brick({"v1", "h1:/b", "stop"}).command.action
               == op::stop));
