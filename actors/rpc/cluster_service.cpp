@@ -128,6 +128,16 @@ model_result<T> decode_result(Result r, Decode decode) {
   return out;
 }
 
+/// Writes a list answer, or its failure, into `res`.
+template <class Result, class T>
+void write_list(Result res, const model_result<std::vector<T>>& r) {
+  if (!r.st.ok())
+    return proto::to_capnp(r.st, res.initFailure());
+  auto l = res.initOk(static_cast<unsigned>(r.value.size()));
+  for (unsigned i = 0; i < r.value.size(); ++i)
+    proto::to_capnp(r.value[i], l[i]);
+}
+
 template <class T, class Reader>
 std::vector<T> decode_list(Reader list) {
   std::vector<T> out;
@@ -227,16 +237,14 @@ protected:
       done = local_peers();
     } else {
       auto* ctx = &ctx_;
-      done = via_monitors<model_result<list>>(
+      done = read_via_monitors<list>(
                [](schema::Cluster::Client m) {
                  return m.peersRequest().send().then([](auto resp) {
                    return decode_result<list>(resp.getResult(), [](auto l) {
                      return decode_list<cluster::peer_info>(l);
                    });
                  });
-               },
-               [](gd::status st) { return model_result<list>{st, {}}; },
-               false)
+               })
                .then([ctx](model_result<list> r) {
                  // The monitor marked itself; this daemon is the one asked.
                  for (auto& p : r.value) {
@@ -248,12 +256,7 @@ protected:
                });
     }
     return done.then([c](model_result<list> r) mutable {
-      auto res = c.getResults().initResult();
-      if (!r.st.ok())
-        return proto::to_capnp(r.st, res.initFailure());
-      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
-      for (unsigned i = 0; i < r.value.size(); ++i)
-        proto::to_capnp(r.value[i], l[i]);
+      write_list(c.getResults().initResult(), r);
     });
   }
 
@@ -278,7 +281,7 @@ protected:
                  return out;
                });
     } else {
-      done = via_monitors<model_result<list>>(
+      done = read_via_monitors<list>(
         [name](schema::Cluster::Client m) {
           auto r = m.volumesRequest();
           r.setName(name);
@@ -287,16 +290,10 @@ protected:
               return decode_list<cluster::volume_info>(l);
             });
           });
-        },
-        [](gd::status st) { return model_result<list>{st, {}}; }, false);
+        });
     }
     return done.then([c](model_result<list> r) mutable {
-      auto res = c.getResults().initResult();
-      if (!r.st.ok())
-        return proto::to_capnp(r.st, res.initFailure());
-      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
-      for (unsigned i = 0; i < r.value.size(); ++i)
-        proto::to_capnp(r.value[i], l[i]);
+      write_list(c.getResults().initResult(), r);
     });
   }
 
@@ -308,7 +305,7 @@ protected:
         return cluster::query_result<list>{{}, m.volume_names()};
       });
     } else {
-      done = via_monitors<model_result<list>>(
+      done = read_via_monitors<list>(
         [](schema::Cluster::Client m) {
           return m.volumeNamesRequest().send().then([](auto resp) {
             return decode_result<list>(resp.getResult(), [](auto l) {
@@ -318,8 +315,7 @@ protected:
               return out;
             });
           });
-        },
-        [](gd::status st) { return model_result<list>{st, {}}; }, false);
+        });
     }
     return done.then([c](model_result<list> r) mutable {
       auto res = c.getResults().initResult();
@@ -342,7 +338,7 @@ protected:
         return cluster::options_query(m, name, key);
       });
     } else {
-      done = via_monitors<model_result<list>>(
+      done = read_via_monitors<list>(
         [name, key](schema::Cluster::Client m) {
           auto r = m.volumeOptionsRequest();
           r.setName(name);
@@ -352,16 +348,10 @@ protected:
               return decode_list<cluster::option_value>(l);
             });
           });
-        },
-        [](gd::status st) { return model_result<list>{st, {}}; }, false);
+        });
     }
     return done.then([c](model_result<list> r) mutable {
-      auto res = c.getResults().initResult();
-      if (!r.st.ok())
-        return proto::to_capnp(r.st, res.initFailure());
-      auto l = res.initOk(static_cast<unsigned>(r.value.size()));
-      for (unsigned i = 0; i < r.value.size(); ++i)
-        proto::to_capnp(r.value[i], l[i]);
+      write_list(c.getResults().initResult(), r);
     });
   }
 
@@ -377,7 +367,7 @@ protected:
           return cluster::volfile_query(m, name, brick, client);
         });
     } else {
-      done = via_monitors<model_result<cluster::volfile>>(
+      done = read_via_monitors<cluster::volfile>(
         [name, brick, client](schema::Cluster::Client m) {
           auto r = m.volfileRequest();
           r.setName(name);
@@ -387,11 +377,7 @@ protected:
             return decode_result<cluster::volfile>(
               resp.getResult(), [](auto f) { return proto::from_capnp(f); });
           });
-        },
-        [](gd::status st) {
-          return model_result<cluster::volfile>{st, {}};
-        },
-        false);
+        });
     }
     return done.then([c](model_result<cluster::volfile> r) mutable {
       auto res = c.getResults().initResult();
@@ -713,6 +699,14 @@ private:
           [](auto resp) { return from_wire(resp.getResult()); });
       },
       [](gd::status st) { return change_outcome{std::move(st), {}}; }, true);
+  }
+
+  /// An agent's read: via_monitors with failures as model_result<T>.
+  template <class T, class Call>
+  kj::Promise<model_result<T>> read_via_monitors(Call call) {
+    return via_monitors<model_result<T>>(
+      kj::mv(call), [](gd::status st) { return model_result<T>{st, {}}; },
+      false);
   }
 
   /// Runs `call` against the cluster's monitors (ctx.monitors), starting

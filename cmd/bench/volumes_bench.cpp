@@ -44,6 +44,7 @@
 #include <variant>
 #include <vector>
 
+#include "cmd/bench/bench_flags.hpp"
 #include "cmd/client/address.hpp"
 #include "cmd/client/client.hpp"
 #include "protocol/cluster_types.hpp"
@@ -122,36 +123,18 @@ constexpr const char* usage_text =
   "  --timeout        per-request timeout in seconds (default 10)\n"
   "  --seed           random seed for the volumes and values picked\n";
 
+constexpr bench::usage tool_usage{"volumes_bench", usage_text};
+
 [[noreturn]] void usage_error(const std::string& msg) {
-  std::fprintf(stderr, "volumes_bench: %s\n\n%s", msg.c_str(), usage_text);
-  std::exit(2);
+  bench::usage_error(tool_usage, msg);
 }
 
 std::uint64_t parse_count(const std::string& flag, const std::string& text) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(text, &used, 10);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || text[0] == '-')
-    usage_error(flag + " wants a whole number, not '" + text + "'");
-  return v;
+  return bench::parse_count(tool_usage, flag, text);
 }
 
 double parse_seconds(const std::string& flag, const std::string& text) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || !(v > 0) || !std::isfinite(v))
-    usage_error(flag + " wants a positive number of seconds, not '" + text
-                + "'");
-  return v;
+  return bench::parse_seconds(tool_usage, flag, text);
 }
 
 std::vector<std::string> split_list(const std::string& text) {
