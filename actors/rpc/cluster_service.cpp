@@ -634,6 +634,13 @@ private:
         return monitor_addresses().then(
           [this, host, force, p](std::vector<std::string> monitors)
             -> kj::Promise<change_outcome> {
+            // why: without the configuration, trust the peer record.
+            if (monitors.empty() && p.monitor)
+              return refused(status_code::invalid,
+                             host + " runs a monitor (the local one cannot "
+                                    "say whether it still is a member): "
+                                    "retry, or remove it from the monitors "
+                                    "first");
             std::set<std::string> monitor_hosts;
             for (const auto& m : monitors)
               monitor_hosts.insert(host_of(m));
