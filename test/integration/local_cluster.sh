@@ -82,6 +82,11 @@ for _ in $(seq 1 100); do
       done
       echo "$out"
     done
+    # Monitors add themselves to the pool within a second or so of a leader.
+    for _ in $(seq 1 50); do
+      "$GLCLI" --remote-host 127.1.1.1 pool list 2>/dev/null | grep -q 'localhost' && break
+      sleep 0.2
+    done
     echo
     "$GLCLI" --remote-host 127.1.1.1 pool list
     last=$((MONITORS + AGENTS))
