@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <random>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 #include "test/integration/cluster_fixture.hpp"
@@ -178,6 +179,19 @@ BOOST_AUTO_TEST_CASE(restart_all_members_keeps_state) {
   kv::revision rev = 0;
   {
     client::connection conn(client::parse_address(c.address(leader)));
+    // The monitors add themselves to the pool (writes of their own) just
+    // after the election; let them, so the revision below is the last one.
+    // Once they are in, a restart writes nothing more.
+    auto deadline = std::chrono::steady_clock::now() + 15s;
+    for (;;) {
+      auto p = conn.peers();
+      if (p.ok() && p.value.size() == c.size())
+        break;
+      BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                            "the monitors did not join the pool:\n"
+                              << c.logs());
+      std::this_thread::sleep_for(100ms);
+    }
     for (int i = 0; i < 100; ++i) {
       auto o = conn.put({"r/" + std::to_string(i), "v" + std::to_string(i), false});
       BOOST_REQUIRE_MESSAGE(o.ok(), o.st.message);
