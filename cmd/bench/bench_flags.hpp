@@ -9,48 +9,86 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace gd::bench {
 
-/// The tool's name and its usage text (static strings).
-struct usage {
+/// Parses flag values for one tool. `tool` and `usage` are static strings.
+struct flag_parser {
   const char* tool;
-  const char* text;
+  const char* usage;
+
+  [[noreturn]] void fail(const std::string& msg) const {
+    std::fprintf(stderr, "%s: %s\n\n%s", tool, msg.c_str(), usage);
+    std::exit(2);
+  }
+
+  /// Reads the flag at argv[i] into `name` and `value` ("--name value" or
+  /// "--name=value"), leaving `i` on the last word used. Prints the usage
+  /// and exits 0 for -h/--help; fails for a word that is not a flag or a
+  /// flag without a value.
+  void next(int argc, char** argv, int& i, std::string& name,
+            std::string& value) const {
+    name = argv[i];
+    if (name == "-h" || name == "--help") {
+      std::fputs(usage, stdout);
+      std::exit(0);
+    }
+    if (name.rfind("--", 0) != 0)
+      fail("unexpected argument '" + name + "'");
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      fail(name + " needs a value");
+    }
+  }
+
+  /// A whole number >= 0.
+  std::uint64_t count(const std::string& flag, const std::string& text) const {
+    std::size_t used = 0;
+    unsigned long long v = 0;
+    try {
+      v = std::stoull(text, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (text.empty() || used != text.size() || text[0] == '-')
+      fail(flag + " wants a whole number, not '" + text + "'");
+    return v;
+  }
+
+  /// A finite number of seconds >= 0.
+  double seconds(const std::string& flag, const std::string& text) const {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (text.empty() || used != text.size() || !(v >= 0) || !std::isfinite(v))
+      fail(flag + " wants a number of seconds, not '" + text + "'");
+    return v;
+  }
 };
 
-[[noreturn]] inline void usage_error(const usage& u, const std::string& msg) {
-  std::fprintf(stderr, "%s: %s\n\n%s", u.tool, msg.c_str(), u.text);
-  std::exit(2);
-}
-
-/// A whole number >= 0.
-inline std::uint64_t parse_count(const usage& u, const std::string& flag,
-                                 const std::string& text) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(text, &used, 10);
-  } catch (const std::exception&) {
-    used = 0;
+/// The non-empty items of a comma-separated list.
+inline std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    auto end = text.find(',', begin);
+    if (end == std::string::npos)
+      end = text.size();
+    if (end > begin)
+      out.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
   }
-  if (text.empty() || used != text.size() || text[0] == '-')
-    usage_error(u, flag + " wants a whole number, not '" + text + "'");
-  return v;
-}
-
-/// A finite number of seconds >= 0.
-inline double parse_seconds(const usage& u, const std::string& flag,
-                            const std::string& text) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (text.empty() || used != text.size() || !(v >= 0) || !std::isfinite(v))
-    usage_error(u, flag + " wants a number of seconds, not '" + text + "'");
-  return v;
+  return out;
 }
 
 } // namespace gd::bench

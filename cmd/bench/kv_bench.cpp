@@ -88,96 +88,55 @@ constexpr const char* usage_text =
   "  --wait-leader  seconds to wait for a leader (default 10)\n"
   "  --timeout      per-request timeout in seconds (default 10)\n";
 
-constexpr bench::usage tool_usage{"kv_bench", usage_text};
-
-[[noreturn]] void usage_error(const std::string& msg) {
-  bench::usage_error(tool_usage, msg);
-}
-
-std::uint64_t parse_count(const std::string& flag, const std::string& text) {
-  return bench::parse_count(tool_usage, flag, text);
-}
-
-double parse_seconds(const std::string& flag, const std::string& text) {
-  return bench::parse_seconds(tool_usage, flag, text);
-}
-
-std::vector<std::string> split_endpoints(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    auto end = text.find(',', begin);
-    if (end == std::string::npos)
-      end = text.size();
-    if (end > begin)
-      out.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return out;
-}
+constexpr bench::flag_parser flags{"kv_bench", usage_text};
 
 options parse_options(int argc, char** argv) {
   options o;
   bool total_given = false;
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(usage_text, stdout);
-      std::exit(0);
-    }
-    if (arg.rfind("--", 0) != 0)
-      usage_error("unexpected argument '" + arg + "'");
-    std::string value;
-    auto eq = arg.find('=');
-    if (eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      usage_error(arg + " needs a value");
-    }
+    std::string arg, value;
+    flags.next(argc, argv, i, arg, value);
     if (arg == "--endpoints") {
-      o.endpoints = split_endpoints(value);
+      o.endpoints = split_commas(value);
       if (o.endpoints.empty())
-        usage_error("--endpoints is empty");
+        flags.fail("--endpoints is empty");
     } else if (arg == "--clients") {
-      o.clients = parse_count(arg, value);
+      o.clients = flags.count(arg, value);
     } else if (arg == "--conns") {
-      o.conns = parse_count(arg, value);
+      o.conns = flags.count(arg, value);
     } else if (arg == "--total") {
-      o.total = parse_count(arg, value);
+      o.total = flags.count(arg, value);
       total_given = true;
     } else if (arg == "--duration") {
-      o.duration_s = parse_seconds(arg, value);
+      o.duration_s = flags.seconds(arg, value);
     } else if (arg == "--value-size") {
-      o.value_size = parse_count(arg, value);
+      o.value_size = flags.count(arg, value);
     } else if (arg == "--key-space") {
-      o.key_space = parse_count(arg, value);
+      o.key_space = flags.count(arg, value);
     } else if (arg == "--target") {
       if (value != "leader" && value != "any")
-        usage_error("--target must be leader or any, not '" + value + "'");
+        flags.fail("--target must be leader or any, not '" + value + "'");
       o.target_leader = value == "leader";
     } else if (arg == "--wait-leader") {
-      o.wait_leader_s = parse_seconds(arg, value);
+      o.wait_leader_s = flags.seconds(arg, value);
     } else if (arg == "--timeout") {
-      o.timeout_s = parse_seconds(arg, value);
+      o.timeout_s = flags.seconds(arg, value);
     } else {
-      usage_error("unknown option '" + arg + "'");
+      flags.fail("unknown option '" + arg + "'");
     }
   }
   if (o.clients < 1)
-    usage_error("--clients must be at least 1");
+    flags.fail("--clients must be at least 1");
   if (o.conns < 1)
-    usage_error("--conns must be at least 1");
+    flags.fail("--conns must be at least 1");
   if (o.key_space < 1 || o.key_space > 0xffffffffULL)
-    usage_error("--key-space must be in [1, 2^32)");
+    flags.fail("--key-space must be in [1, 2^32)");
   if (o.timeout_s <= 0)
-    usage_error("--timeout must be positive");
+    flags.fail("--timeout must be positive");
   if (total_given && o.duration_s > 0)
-    usage_error("give --total or --duration, not both");
+    flags.fail("give --total or --duration, not both");
   if (total_given && o.total == 0)
-    usage_error("--total must be at least 1");
+    flags.fail("--total must be at least 1");
   if (!total_given && o.duration_s == 0)
     o.total = 10000;
   o.conns = std::min(o.conns, o.clients);

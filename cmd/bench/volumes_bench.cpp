@@ -123,33 +123,7 @@ constexpr const char* usage_text =
   "  --timeout        per-request timeout in seconds (default 10)\n"
   "  --seed           random seed for the volumes and values picked\n";
 
-constexpr bench::usage tool_usage{"volumes_bench", usage_text};
-
-[[noreturn]] void usage_error(const std::string& msg) {
-  bench::usage_error(tool_usage, msg);
-}
-
-std::uint64_t parse_count(const std::string& flag, const std::string& text) {
-  return bench::parse_count(tool_usage, flag, text);
-}
-
-double parse_seconds(const std::string& flag, const std::string& text) {
-  return bench::parse_seconds(tool_usage, flag, text);
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    auto end = text.find(',', begin);
-    if (end == std::string::npos)
-      end = text.size();
-    if (end > begin)
-      out.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return out;
-}
+constexpr bench::flag_parser flags{"volumes_bench", usage_text};
 
 /// The hosts of --peers N: NET.(1 + i / 250).(1 + i % 250). bench_volumes.sh
 /// starts its agents at the same addresses.
@@ -180,54 +154,39 @@ options parse_options(int argc, char** argv) {
   bool stages_given = false;
   bool volumes_given = false;
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(usage_text, stdout);
-      std::exit(0);
-    }
-    if (arg.rfind("--", 0) != 0)
-      usage_error("unexpected argument '" + arg + "'");
-    std::string value;
-    auto eq = arg.find('=');
-    if (eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      usage_error(arg + " needs a value");
-    }
+    std::string arg, value;
+    flags.next(argc, argv, i, arg, value);
     if (arg == "--endpoints") {
-      o.endpoints = split_list(value);
+      o.endpoints = split_commas(value);
       if (o.endpoints.empty())
-        usage_error("--endpoints is empty");
+        flags.fail("--endpoints is empty");
     } else if (arg == "--peers") {
-      peers = parse_count(arg, value);
+      peers = flags.count(arg, value);
       peers_given = true;
     } else if (arg == "--peer-net") {
       peer_net = value;
     } else if (arg == "--peer-hosts") {
-      o.peer_hosts = split_list(value);
+      o.peer_hosts = split_commas(value);
       hosts_given = true;
     } else if (arg == "--volumes") {
-      auto n = parse_count(arg, value);
+      auto n = flags.count(arg, value);
       if (n < 1)
-        usage_error("--volumes must be at least 1");
+        flags.fail("--volumes must be at least 1");
       o.stages = decade_stages(n);
       volumes_given = true;
     } else if (arg == "--stages") {
       o.stages.clear();
-      for (auto& s : split_list(value))
-        o.stages.push_back(parse_count(arg, s));
+      for (auto& s : split_commas(value))
+        o.stages.push_back(flags.count(arg, s));
       stages_given = true;
     } else if (arg == "--samples") {
-      o.samples = parse_count(arg, value);
+      o.samples = flags.count(arg, value);
     } else if (arg == "--clients") {
-      o.clients = parse_count(arg, value);
+      o.clients = flags.count(arg, value);
     } else if (arg == "--probe-clients") {
-      o.probe_clients = parse_count(arg, value);
+      o.probe_clients = flags.count(arg, value);
     } else if (arg == "--replica") {
-      o.replica = static_cast<std::uint32_t>(parse_count(arg, value));
+      o.replica = static_cast<std::uint32_t>(flags.count(arg, value));
     } else if (arg == "--prefix") {
       o.prefix = value;
     } else if (arg == "--target") {
@@ -238,41 +197,41 @@ options parse_options(int argc, char** argv) {
       else if (value == "agent")
         o.to = options::target::agent;
       else
-        usage_error("--target must be leader, any or agent, not '" + value
+        flags.fail("--target must be leader, any or agent, not '" + value
                     + "'");
     } else if (arg == "--wait-leader") {
-      o.wait_leader_s = parse_seconds(arg, value);
+      o.wait_leader_s = flags.seconds(arg, value);
     } else if (arg == "--timeout") {
-      o.timeout_s = parse_seconds(arg, value);
+      o.timeout_s = flags.seconds(arg, value);
     } else if (arg == "--seed") {
-      o.seed = parse_count(arg, value);
+      o.seed = flags.count(arg, value);
     } else {
-      usage_error("unknown option '" + arg + "'");
+      flags.fail("unknown option '" + arg + "'");
     }
   }
   if (hosts_given && peers_given)
-    usage_error("give --peers or --peer-hosts, not both");
+    flags.fail("give --peers or --peer-hosts, not both");
   if (stages_given && volumes_given)
-    usage_error("give --volumes or --stages, not both");
+    flags.fail("give --volumes or --stages, not both");
   if (!hosts_given)
     o.peer_hosts = peer_net_hosts(peer_net, peers);
   if (o.stages.empty())
-    usage_error("--stages is empty");
+    flags.fail("--stages is empty");
   for (std::size_t i = 0; i < o.stages.size(); ++i)
     if (o.stages[i] < 1 || (i > 0 && o.stages[i] <= o.stages[i - 1]))
-      usage_error("--stages wants increasing counts of at least 1");
+      flags.fail("--stages wants increasing counts of at least 1");
   if (o.replica < 1)
-    usage_error("--replica must be at least 1");
+    flags.fail("--replica must be at least 1");
   if (o.peer_hosts.size() < o.replica)
-    usage_error("replica " + std::to_string(o.replica) + " needs at least "
+    flags.fail("replica " + std::to_string(o.replica) + " needs at least "
                 + std::to_string(o.replica) + " peers, not "
                 + std::to_string(o.peer_hosts.size()));
   if (o.samples < 1)
-    usage_error("--samples must be at least 1");
+    flags.fail("--samples must be at least 1");
   if (o.probe_clients < 1)
-    usage_error("--probe-clients must be at least 1");
+    flags.fail("--probe-clients must be at least 1");
   if (o.prefix.empty())
-    usage_error("--prefix is empty");
+    flags.fail("--prefix is empty");
   return o;
 }
 
@@ -420,7 +379,7 @@ private:
       try {
         eps.push_back(client::parse_address(e));
       } catch (const client::address_error& err) {
-        usage_error(std::string("--endpoints: ") + err.what());
+        flags.fail(std::string("--endpoints: ") + err.what());
       }
     }
     if (opt_.to == options::target::any) {
