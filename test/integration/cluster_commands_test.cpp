@@ -473,6 +473,19 @@ BOOST_AUTO_TEST_CASE(peer_probe_adds_an_agent) {
   BOOST_TEST(contains(nowhere.err, "(nothing changed)"), nowhere.text());
   BOOST_TEST(find_peer(e.pool(e.m(0)), "127.7.40.99") == nullptr);
 
+  // A target glcli would refuse, sent straight over RPC: the daemon names
+  // what is wrong and proposes nothing.
+  {
+    gd::client::connection conn(gd::client::parse_address(e.m(0)));
+    auto bad = conn.peer_probe("no such host!");
+    BOOST_TEST(!bad.ok());
+    BOOST_TEST((bad.st.code == gd::status_code::invalid));
+    BOOST_TEST(contains(bad.st.message,
+                        "host name no such host! contains \" \""),
+               bad.st.message);
+    BOOST_TEST(e.state(e.m(0)) == before);
+  }
+
   // A monitor probing itself: gluster's "success. Probe on localhost not
   // needed", nothing changed.
   before = e.state(e.m(0));
