@@ -41,7 +41,7 @@ const char* to_string(propose_errc e) {
   return "unknown";
 }
 
-bool may_send_before_sync(const message& m) {
+bool claims_nothing_durable(const message& m) {
   switch (m.type) {
     case message_type::append:
     case message_type::heartbeat:
@@ -926,6 +926,7 @@ std::string node::transfer_leadership(member_id target) {
 
 void node::synced() {
   durable_ = log_.last_index();
+  hard_state_unsynced_ = false;
   if (role_ == role::leader && maybe_commit())
     broadcast_pending_ = true;
 }
@@ -983,6 +984,7 @@ void node::set_hard_state(term_t term, member_id vote) {
   vote_ = vote;
   log_.set_hard_state({term, vote});
   out_.must_sync = true;
+  hard_state_unsynced_ = true;
 }
 
 void node::on_config_changed() {
@@ -1096,7 +1098,7 @@ bool node::in_lease() const {
 }
 
 bool node::has_ready() const {
-  return !out_.messages.empty() || out_.must_sync || out_.restored
+  return !out_.early.empty() || !out_.messages.empty() || out_.must_sync || out_.restored
          || !out_.reads.empty() || !out_.failed_reads.empty()
          || broadcast_pending_ || round_needed_
          || out_.commit_index != commit_;
@@ -1121,7 +1123,13 @@ ready node::take_ready() {
 
 void node::send(message m) {
   m.from = opts_.id;
-  out_.messages.push_back(std::move(m));
+  // why: a message of a term the disk does not know yet could outlive a
+  // crash that forgets the term; the restarted member could then win that
+  // term again and send different entries under it (issue 8, defect 1).
+  if (!hard_state_unsynced_ && claims_nothing_durable(m))
+    out_.early.push_back(std::move(m));
+  else
+    out_.messages.push_back(std::move(m));
 }
 
 int node::random_timeout() {

@@ -109,14 +109,23 @@ struct read_state {
 };
 
 /// What the owner must do next, in this order:
-///  1. send the messages for which may_send_before_sync() holds;
+///  1. send `early`;
 ///  2. if must_sync: make the log durable (raft_log::sync), then call
 ///     node::synced();
-///  3. send the remaining messages;
+///  3. send `messages`;
 ///  4. if `restored`: the state machine must hold that snapshot's state (the
 ///     owner installed it before stepping the install_snapshot message);
 ///  5. apply entries through commit_index; serve `reads` once applied.
 struct ready {
+  /// Messages that may leave before the sync of step 2: the leader's
+  /// appends, heartbeats, snapshots and timeout_now, which claim nothing
+  /// about the sender's own disk (the leader counts itself toward commit
+  /// only after synced()), and only while the term and vote they were sent
+  /// under are durable already.
+  std::vector<message> early;
+  /// Messages that must wait for the sync: votes, acknowledgements, and
+  /// anything sent while the term or vote was changed but not yet synced
+  /// (a node must never speak for a term its disk does not know).
   std::vector<message> messages;
   /// The hard state or the log changed since the last ready.
   bool must_sync = false;
@@ -131,11 +140,11 @@ struct ready {
   std::vector<std::uint64_t> failed_reads;
 };
 
-/// True if `m` may leave before the sender's log is synced: the leader's
-/// appends, heartbeats, snapshots and timeout_now, which claim nothing about
-/// the sender's own disk (the leader counts itself toward commit only after
-/// synced()). Everything else (votes, acknowledgements) waits for the sync.
-bool may_send_before_sync(const message& m);
+/// True if a message of `m`'s type claims nothing about the sender's own
+/// disk: the leader's appends, heartbeats, snapshots and timeout_now. Such a
+/// message may leave before the sender's log is synced, provided the term
+/// and vote it was sent under are durable (node decides; see ready::early).
+bool claims_nothing_durable(const message& m);
 
 /// A leader's view of one member, for status reports.
 struct peer_status {
@@ -303,6 +312,9 @@ private:
   log_index commit_ = 0;
   /// Log index through which the log is durable (see synced()).
   log_index durable_ = 0;
+  /// The term or vote changed since the last synced(): until the next sync,
+  /// every message waits (ready::messages), whatever its type.
+  bool hard_state_unsynced_ = false;
 
   /// Configuration entries in the log (index -> configuration), ascending.
   std::map<log_index, configuration> configs_;

@@ -489,16 +489,25 @@ void process_ready(self_ptr self) {
     auto r = st.core->take_ready();
     std::map<member_id, peer_batch> early;
     std::map<member_id, peer_batch> late;
-    for (auto& m : r.messages) {
-      if (m.type == message_type::install_snapshot) {
-        start_snapshot_send(self, m.to);
-        continue;
+    std::vector<member_id> early_snapshots;
+    std::vector<member_id> late_snapshots;
+    auto sort = [](std::vector<message>& from,
+                   std::map<member_id, peer_batch>& into,
+                   std::vector<member_id>& snapshots) {
+      for (auto& m : from) {
+        if (m.type == message_type::install_snapshot) {
+          snapshots.push_back(m.to);
+          continue;
+        }
+        auto to = m.to;
+        into[to].messages.push_back(std::move(m));
       }
-      auto to = m.to;
-      (may_send_before_sync(m) ? early : late)[to].messages.push_back(
-        std::move(m));
-    }
+    };
+    sort(r.early, early, early_snapshots);
+    sort(r.messages, late, late_snapshots);
     send_batches(self, early);
+    for (auto to : early_snapshots)
+      start_snapshot_send(self, to);
     if (r.must_sync) {
       if (st.cfg.crash_before_sync && st.cfg.crash_before_sync()) {
         self->quit(caf::make_error(caf::sec::runtime_error,
@@ -516,6 +525,8 @@ void process_ready(self_ptr self) {
       st.core->synced();
     }
     send_batches(self, late);
+    for (auto to : late_snapshots)
+      start_snapshot_send(self, to);
     if (r.restored)
       settle_restored(self, r.restored->index);
     hand_committed(self, r.commit_index);

@@ -70,16 +70,14 @@ void core_cluster::enqueue(const message& m) {
 void core_cluster::process(std::size_t i) {
   auto& n = *nodes_[i];
   auto r = n.take_ready();
-  for (const auto& m : r.messages)
-    if (may_send_before_sync(m))
-      enqueue(m);
+  for (const auto& m : r.early)
+    enqueue(m);
   if (r.must_sync) {
     logs_[i]->sync();
     n.synced();
   }
   for (const auto& m : r.messages)
-    if (!may_send_before_sync(m))
-      enqueue(m);
+    enqueue(m);
   if (r.restored) {
     // why: the harness's "state machine" is the list of applied entries; a
     // snapshot carries the leader's applied prefix (the sender's entries
@@ -224,6 +222,13 @@ void core_cluster::restart(std::size_t i) {
         break;
       }
   }
+}
+
+void core_cluster::crash_before_sync(std::size_t i) {
+  auto r = nodes_[i]->take_ready();
+  for (const auto& m : r.early)
+    enqueue(m);
+  restart(i);
 }
 
 std::size_t core_cluster::add_blank_member(const std::string& name) {

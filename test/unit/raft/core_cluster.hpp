@@ -58,6 +58,11 @@ public:
   /// loses every volatile state (role, commit index, leader).
   void restart(std::size_t i);
 
+  /// Simulates a power cut at the worst moment: member i's pending ready
+  /// sends what may leave before the sync (ready::early), then the member
+  /// dies before syncing and restarts from what its log had synced.
+  void crash_before_sync(std::size_t i);
+
   /// Adds a new member (not in anyone's configuration) with an empty log.
   std::size_t add_blank_member(const std::string& name);
 
