@@ -935,6 +935,16 @@ std::string state_root::prepare_incoming() {
 }
 
 applied_state state_root::install_incoming(const kv_store_options& opts) {
+  return install(opts, nullptr);
+}
+
+applied_state state_root::install_incoming(const kv_store_options& opts,
+                                           const raft::snapshot_meta& announced) {
+  return install(opts, &announced);
+}
+
+applied_state state_root::install(const kv_store_options& opts,
+                                  const raft::snapshot_meta* announced) {
   auto incoming = root_ + "/" + incoming_dir;
   if (!fs::is_directory(incoming))
     throw store_error(store_errc::precondition,
@@ -943,8 +953,22 @@ applied_state state_root::install_incoming(const kv_store_options& opts) {
   applied_state applied;
   try {
     applied = verify_store(incoming);
+    if (announced
+        && (applied.index != announced->index
+            || applied.term != announced->term))
+      throw store_error(store_errc::corrupt,
+                        "it holds index " + str(applied.index) + " of term "
+                          + str(applied.term) + ", but was announced as index "
+                          + str(announced->index) + " of term "
+                          + str(announced->term));
     // And as the kv_store it is about to become, with the caller's options.
     kv_store check(incoming, opts);
+    if (announced) {
+      auto b = check.begin();
+      b.set_config(announced->config);
+      b.commit();
+      check.flush();
+    }
   } catch (const store_error& e) {
     throw store_error(store_errc::corrupt,
                       "state root " + root_ + ": the incoming store is not "

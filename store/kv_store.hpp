@@ -192,9 +192,21 @@ public:
   /// on a throw the old store stays live.
   applied_state install_incoming(const kv_store_options& opts);
 
+  /// As install_incoming(opts), for a snapshot announced as `announced`:
+  /// also refuses (store_error(corrupt), the old store stays live) a store
+  /// whose applied index or term differs from the announced ones, and
+  /// records `announced.config` as the store's configuration before the
+  /// commit point (the sender's store may hold an older one), so the live
+  /// store always names the configuration in force at its applied index.
+  applied_state install_incoming(const kv_store_options& opts,
+                                 const raft::snapshot_meta& announced);
+
   const std::string& root() const { return root_; }
 
 private:
+  applied_state install(const kv_store_options& opts,
+                        const raft::snapshot_meta* announced);
+
   std::string root_;
 };
 

@@ -426,10 +426,7 @@ log_index install_snapshot(self_ptr self, const raft::install_snapshot_cmd& c) {
     auto incoming = st.root->prepare_incoming();
     if (std::rename(c.path.c_str(), (incoming + "/data.mdb").c_str()) != 0)
       throw std::runtime_error("cannot move " + c.path + " into " + incoming);
-    auto a = st.root->install_incoming(st.cfg.store);
-    if (a.index != c.meta.index)
-      note(st, "snapshot holds index " + std::to_string(a.index)
-                 + " but was announced as " + std::to_string(c.meta.index));
+    st.root->install_incoming(st.cfg.store, c.meta);
   } catch (...) {
     st.kv = st.root->open_current(st.cfg.store);
     throw;

@@ -208,6 +208,25 @@ void start_snapshot_send(self_ptr self, member_id peer) {
           std::remove(f.path.c_str());
           return;
         }
+        const auto& log = *st.log;
+        if (f.meta.index < log.snapshot().index
+            || f.meta.index > st.core->commit_index()
+            || log.term_at(f.meta.index) != f.meta.term) {
+          // why: a copy that does not match the log cannot be continued
+          // from it; the core retries with a fresh one.
+          std::remove(f.path.c_str());
+          drop_outgoing(self, peer, true,
+                        "the state machine's copy (index "
+                          + std::to_string(f.meta.index) + ", term "
+                          + std::to_string(f.meta.term)
+                          + ") does not match the log");
+          return;
+        }
+        // why: the configuration in force travels with the snapshot, taken
+        // from the log, which always knows it (the state machine learns a
+        // configuration only when a change is applied; a bootstrapped
+        // cluster has none until then).
+        f.meta.config = st.core->config_at(f.meta.index);
         try {
           it->second.reader = std::make_unique<snapshot_reader>(f.path);
         } catch (const std::exception& e) {

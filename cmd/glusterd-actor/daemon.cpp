@@ -31,6 +31,7 @@
 #include "protocol/monitor.capnp.h"
 #include "protocol/records_capnp.hpp"
 #include "protocol/uuid.hpp"
+#include "store/bootstrap.hpp"
 #include "store/lmdb_raft_log.hpp"
 
 namespace gd::daemon {
@@ -349,10 +350,7 @@ int run(const options& o) {
             throw usage_error("--initial-cluster gives '" + me.name
                               + "' the address " + self->address
                               + ", but this daemon is at " + me.address);
-          raft::snapshot_meta boot;
-          boot.config = config;
-          raft_log->reset(boot);
-          raft_log->sync();
+          store::bootstrap_member(*raft_log, *kv, config);
           me.cluster_id = cluster_id_of(config, o.cluster_token);
           log(log_level::info, "daemon",
               "bootstrapped a new cluster of " + std::to_string(config.voters.size())

@@ -15,6 +15,7 @@
 #include <caf/send.hpp>
 
 #include "actors/config/config_actor.hpp"
+#include "store/bootstrap.hpp"
 #include "protocol/records_codec.hpp"
 #include "store/lmdb_raft_log.hpp"
 #include "store/memory_raft_log.hpp"
@@ -94,6 +95,16 @@ struct fixture {
     return c;
   }
 
+  /// How start() builds a member.
+  struct start_options {
+    /// Found the ensemble in the log only, as members created before the
+    /// state store recorded the founding configuration did.
+    bool log_only_bootstrap = false;
+    std::size_t compact_min_entries = 10000;
+    std::size_t compact_keep_entries = 5000;
+  };
+  start_options opts;
+
   /// Starts member `i` of an `n`-member ensemble over `log`.
   monitor start(std::size_t i, std::size_t n,
                 std::unique_ptr<store::raft_log> log) {
@@ -101,16 +112,21 @@ struct fixture {
     auto dir = root + "/" + name;
     fsys::create_directories(dir + "/state");
     fsys::create_directories(dir + "/snap");
-    if (log->last_index() == 0 && log->snapshot().config.voters.empty()) {
-      raft::snapshot_meta boot;
-      boot.config = config_of(n);
-      log->reset(boot);
-      log->sync();
-    }
     store::kv_store_options so;
     so.map_size = std::size_t{64} << 20;
     auto state = std::make_unique<store::state_root>(dir + "/state");
     auto kv = state->open_current(so);
+    if (log->last_index() == 0 && log->snapshot().config.voters.empty()
+        && kv->applied().index == 0) {
+      if (opts.log_only_bootstrap) {
+        raft::snapshot_meta boot;
+        boot.config = config_of(n);
+        log->reset(boot);
+        log->sync();
+      } else {
+        store::bootstrap_member(*log, *kv, config_of(n));
+      }
+    }
     auto applied = kv->applied();
     auto conf = kv->config();
     config::config_actor_config cc;
@@ -123,6 +139,8 @@ struct fixture {
     rc.node.seed = i;
     rc.name = name;
     rc.snapshot_dir = dir + "/snap";
+    rc.compact_min_entries = opts.compact_min_entries;
+    rc.compact_keep_entries = opts.compact_keep_entries;
     rc.detached = false;
     auto r = raft::spawn_raft(*sys, rc, std::move(log), applied, conf, net,
                               cfg_actor);
@@ -306,4 +324,65 @@ BOOST_FIXTURE_TEST_CASE(invalid_write_refused_before_proposing, fixture) {
   BOOST_TEST(replies().writes[0].st.message
              == "key is 600 bytes; the limit is 511");
   BOOST_TEST(raft::inspect_core(m.raft)->last_index() == last);
+}
+
+BOOST_FIXTURE_TEST_CASE(snapshot_carries_the_configuration_in_force, fixture) {
+  // The founding configuration lives only in the logs (log-only bootstrap):
+  // a follower that installs a snapshot must still learn it, or it could
+  // never campaign or take over.
+  opts.log_only_bootstrap = true;
+  opts.compact_min_entries = 20;
+  opts.compact_keep_entries = 5;
+  std::vector<std::shared_ptr<store::memory_log_image>> images;
+  for (std::size_t i = 1; i <= 3; ++i) {
+    images.push_back(std::make_shared<store::memory_log_image>());
+    start(i, 3, std::make_unique<store::memory_raft_log>(images.back()));
+  }
+  auto leader_index = [&]() -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < monitors.size(); ++i)
+      if (monitors[i].raft && is_leader(monitors[i]))
+        return i;
+    return std::nullopt;
+  };
+  BOOST_REQUIRE(run_until([&] { return leader_index().has_value(); }));
+  auto leader = *leader_index();
+  auto follower = (leader + 1) % 3;
+  stop(monitors[follower]);
+  for (int i = 0; i < 100; ++i)
+    caf::anon_send(client, monitors[leader].cfg,
+                   put("k" + std::to_string(i), "v"));
+  BOOST_REQUIRE(run_until([&] { return replies().writes.size() == 100; }));
+  auto* llog = raft::inspect_log(monitors[leader].raft);
+  BOOST_REQUIRE(run_until([&] { return llog->snapshot().index > 20; }));
+  // The follower comes back behind the leader's compaction.
+  auto back = start(follower + 1, 3,
+                    std::make_unique<store::memory_raft_log>(images[follower]));
+  monitors[follower] = back;
+  monitors.pop_back();
+  const store::raft_log* flog = nullptr;
+  BOOST_REQUIRE(run_until([&] {
+    flog = raft::inspect_log(back.raft);
+    return flog && flog->snapshot().index > 20;
+  }));
+  auto core = raft::inspect_core(back.raft);
+  BOOST_TEST(core->config().voters.size() == 3u);
+  BOOST_TEST(flog->snapshot().config.voters.size() == 3u);
+  BOOST_REQUIRE(run_until([&] {
+    auto kv = config::inspect_store(back.cfg);
+    return kv && kv->applied().index >= flog->snapshot().index;
+  }));
+  BOOST_TEST(config::inspect_store(back.cfg)->config().voters.size() == 3u);
+  // And it can lead: hand leadership to it.
+  std::optional<gd::status> handed;
+  auto admin = sys->spawn([&](caf::event_based_actor* self) -> caf::behavior {
+    self->request(monitors[leader].raft, 30s,
+                  raft::transfer_cmd{core->id()})
+      .then([&](gd::status& s) { handed = s; },
+            [&](caf::error&) { handed = gd::status::error(status_code::failed, "error"); });
+    return {};
+  });
+  BOOST_REQUIRE(run_until([&] { return handed.has_value(); }));
+  BOOST_TEST(handed->ok());
+  BOOST_TEST(run_until([&] { return is_leader(back); }));
+  caf::anon_send_exit(admin, caf::exit_reason::kill);
 }

@@ -18,6 +18,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/config/config_actor.hpp"
+#include "store/bootstrap.hpp"
 #include "store/checksum.hpp"
 #include "test/sim/checked_log.hpp"
 
@@ -91,6 +92,13 @@ std::string run_result::summary() const {
 namespace {
 
 using next_atom = caf::atom_constant<caf::atom("sim_next")>;
+
+store::kv_store_options store_options() {
+  store::kv_store_options o;
+  o.map_size = std::size_t{64} << 20;
+  o.flush_commits = false;
+  return o;
+}
 
 std::uint64_t derive(std::uint64_t seed, std::uint64_t salt) {
   sim_random r(seed * 0x9e3779b97f4a7c15ULL + salt);
@@ -440,10 +448,8 @@ sim_cluster::sim_cluster(const run_options& opts)
   auto boot = initial_config();
   for (std::size_t i = 0; i < opts.mix.nodes; ++i) {
     store::memory_raft_log log(nodes_[i].image);
-    raft::snapshot_meta meta;
-    meta.config = boot;
-    log.reset(meta);
-    log.sync();
+    store::state_root root(nodes_[i].dir + "/state");
+    store::bootstrap_member(log, *root.open_current(store_options()), boot);
   }
   env_->targets.resize(total);
   env_->up.assign(total, false);
@@ -515,9 +521,7 @@ void sim_cluster::start(std::size_t i) {
   ++n.incarnation;
   auto inner = std::make_unique<store::memory_raft_log>(n.image);
   auto log = std::make_unique<checked_log>(std::move(inner), registry_, n.name);
-  store::kv_store_options sopts;
-  sopts.map_size = std::size_t{64} << 20;
-  sopts.flush_commits = false;
+  auto sopts = store_options();
   auto root = std::make_unique<store::state_root>(n.dir + "/state");
   auto kv = root->open_current(sopts);
   auto applied = kv->applied();

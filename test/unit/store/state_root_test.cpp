@@ -92,6 +92,47 @@ BOOST_AUTO_TEST_CASE(state_root_install_incoming_swaps_store_atomically) {
   BOOST_TEST(s->range({{"snap/", kv::prefix_end("snap/")}}).count == 20);
 }
 
+BOOST_AUTO_TEST_CASE(state_root_install_announced_records_configuration) {
+  test::temp_dir tmp;
+  state_root sr(tmp.path());
+  sr.open_current(test::fast_kv_options());
+  auto incoming = sr.prepare_incoming();
+  make_snapshot(incoming, 3, 42); // its own store names no configuration
+  raft::snapshot_meta meta;
+  meta.index = 42;
+  meta.term = 4;
+  meta.config.voters.push_back({raft::member_id_of("m1"), "m1", "h:1"});
+  meta.config.voters.push_back({raft::member_id_of("m2"), "m2", "h:2"});
+  auto installed = sr.install_incoming(test::fast_kv_options(), meta);
+  BOOST_TEST(installed.index == 42u);
+  auto s = sr.open_current(test::fast_kv_options());
+  BOOST_TEST(s->applied().index == 42u);
+  BOOST_TEST(s->config().voters.size() == 2u);
+  BOOST_TEST(s->config().voters[1].name == "m2");
+}
+
+BOOST_AUTO_TEST_CASE(state_root_install_announced_mismatch_refused_keeps_old) {
+  test::temp_dir tmp;
+  state_root sr(tmp.path());
+  {
+    auto s = sr.open_current(test::fast_kv_options());
+    put(*s, "old", "value", 3);
+  }
+  auto incoming = sr.prepare_incoming();
+  make_snapshot(incoming, 3, 42);
+  raft::snapshot_meta meta;
+  meta.index = 43;
+  meta.term = 4;
+  auto what = test::error_of(
+    [&] { sr.install_incoming(test::fast_kv_options(), meta); },
+    store_errc::corrupt);
+  BOOST_TEST(test::contains(what, "it holds index 42 of term 4, but was "
+                                  "announced as index 43 of term 4"));
+  BOOST_TEST(read(tmp.path() + "/CURRENT") == "state-1\n");
+  auto s = sr.open_current(test::fast_kv_options());
+  BOOST_TEST(s->applied().index == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(state_root_garbage_incoming_throws_corrupt_keeps_old) {
   test::temp_dir tmp;
   state_root sr(tmp.path());
