@@ -77,6 +77,7 @@ node::node(node_options opts, store::raft_log& log)
       configs_.emplace(i, proto::decode_configuration(e.data));
   }
   randomized_timeout_ = random_timeout();
+  next_read_id_ = next_random();
 }
 
 // -- time ---------------------------------------------------------------------
@@ -527,12 +528,15 @@ void node::handle_read_index(const message& m) {
 }
 
 void node::handle_read_index_reply(const message& m) {
-  if (forwarded_reads_.erase(m.context) == 0)
-    return; // already failed (the leader changed) or a duplicate
+  auto it = forwarded_reads_.find(m.context);
+  if (it == forwarded_reads_.end() || it->second.leader != m.from)
+    return; // already failed (the leader changed), a duplicate, or stale
+  auto context = it->second.context;
+  forwarded_reads_.erase(it);
   if (m.reject)
-    out_.failed_reads.push_back(m.context);
+    out_.failed_reads.push_back(context);
   else
-    out_.reads.push_back({m.context, m.index});
+    out_.reads.push_back({context, m.index});
 }
 
 // -- leader -------------------------------------------------------------------
@@ -735,11 +739,11 @@ void node::fail_pending_reads() {
 
 void node::fail_forwarded_reads(member_id except_leader) {
   for (auto it = forwarded_reads_.begin(); it != forwarded_reads_.end();) {
-    if (it->second == except_leader) {
+    if (it->second.leader == except_leader) {
       ++it;
       continue;
     }
-    out_.failed_reads.push_back(it->first);
+    out_.failed_reads.push_back(it->second.context);
     it = forwarded_reads_.erase(it);
   }
 }
@@ -892,12 +896,13 @@ void node::read_index(std::uint64_t context) {
   if (role_ == role::leader) {
     start_read(opts_.id, context);
   } else if (leader_ != no_member) {
-    forwarded_reads_[context] = leader_;
+    auto id = next_read_id_++;
+    forwarded_reads_[id] = {context, leader_};
     message m;
     m.type = message_type::read_index;
     m.to = leader_;
     m.term = term_;
-    m.context = context;
+    m.context = id;
     send(std::move(m));
   } else {
     out_.failed_reads.push_back(context);

@@ -55,7 +55,10 @@ struct node_options {
   /// Proposals are refused (busy) while the uncommitted tail of the log
   /// holds more than this many bytes: bounds the log when quorum is lost.
   std::size_t max_uncommitted_bytes = 64 * 1024 * 1024;
-  /// Seed of the member's random choices (election timeouts).
+  /// Seed of the member's random choices (election timeouts, the ids of
+  /// forwarded reads). Must differ between incarnations of a member (draw
+  /// it from std::random_device): a restarted member with the same seed
+  /// could take a delayed answer meant for its previous life as its own.
   std::uint64_t seed = 1;
 };
 
@@ -349,10 +352,19 @@ private:
   /// Reads waiting for the first commit of this leader's term.
   std::deque<std::pair<member_id, std::uint64_t>> reads_before_commit_;
 
-  /// Follower: read contexts forwarded to a leader, by that leader. When
-  /// the leader changes they fail at once (the old one may be dead, and its
-  /// answer would never come).
-  std::map<std::uint64_t, member_id> forwarded_reads_;
+  /// Follower: reads forwarded to a leader, by the id they carry on the
+  /// wire. When the leader changes they fail at once (the old one may be
+  /// dead, and its answer would never come).
+  struct forwarded_read {
+    std::uint64_t context; // the owner's
+    member_id leader;
+  };
+  std::map<std::uint64_t, forwarded_read> forwarded_reads_;
+  /// The wire id of the next forwarded read. It starts at a random value
+  /// drawn from this incarnation's seed, so a delayed answer meant for a
+  /// previous incarnation (whose owner counted its contexts from 1 too)
+  /// cannot confirm a read of this one.
+  std::uint64_t next_read_id_ = 0;
 
   // outputs
   ready out_;

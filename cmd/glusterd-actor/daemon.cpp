@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <poll.h>
 #include <set>
 #include <signal.h>
@@ -451,7 +452,11 @@ int run(const options& o) {
       rcfg.node.id = raft::member_id_of(me.name);
       rcfg.node.election_ticks = o.election_ticks;
       rcfg.node.heartbeat_ticks = o.heartbeat_ticks;
-      rcfg.node.seed = rcfg.node.id ^ static_cast<std::uint64_t>(::getpid());
+      // why: every incarnation needs its own seed (raft::node_options::seed);
+      // a pid can repeat across restarts.
+      std::random_device entropy;
+      rcfg.node.seed = (std::uint64_t{entropy()} << 32) ^ entropy()
+                       ^ rcfg.node.id;
       rcfg.name = me.name;
       rcfg.tick_interval = std::chrono::milliseconds(o.tick_ms);
       rcfg.snapshot_dir = o.data_dir + "/snapshots";

@@ -205,7 +205,8 @@ void core_cluster::restart(std::size_t i) {
   logs_[i] = std::make_unique<store::memory_raft_log>(image);
   auto opts = base_;
   opts.id = members_[i].id;
-  opts.seed = 5000 + i;
+  // why: a member's seed differs between incarnations (node_options::seed).
+  opts.seed = 5000 + i + 100 * ++restarts_;
   nodes_[i] = std::make_unique<raft::node>(opts, *logs_[i]);
   // The harness's state machine is volatile: it restarts from scratch and
   // re-applies from the log (or from a snapshot, via the next install).

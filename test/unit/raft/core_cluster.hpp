@@ -109,6 +109,7 @@ private:
   std::vector<raft::message> delivered_;
   std::map<raft::term_t, raft::member_id> leaders_by_term_;
   std::vector<std::string> violations_;
+  std::uint64_t restarts_ = 0;
 };
 
 } // namespace gd::test

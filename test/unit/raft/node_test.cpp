@@ -564,6 +564,44 @@ BOOST_FIXTURE_TEST_CASE(read_index_forwarded_to_dead_leader_fails_on_change,
   BOOST_TEST(c.failed_reads(2)[0] == 11u);
 }
 
+BOOST_FIXTURE_TEST_CASE(read_index_delayed_answer_to_previous_incarnation_ignored,
+                        three) {
+  BOOST_REQUIRE(c.elect(0));
+  // The leader's answer to a forwarded read is held back in the network.
+  std::vector<message> held;
+  c.filter = [&](const message& m) {
+    if (m.type != message_type::read_index_reply)
+      return true;
+    held.push_back(m);
+    return false;
+  };
+  c.node(1).read_index(7);
+  c.settle();
+  BOOST_REQUIRE(held.size() == 1u);
+  // The follower restarts (same term, same leader) and its owner, counting
+  // from scratch again, asks a read with the same context after new writes.
+  c.restart(1);
+  c.tick(0); // a heartbeat: the follower knows the leader again
+  BOOST_REQUIRE(c.node(1).leader() == c.id(0));
+  c.propose(0, "later");
+  c.tick(0);
+  c.node(1).read_index(7);
+  c.settle(); // its new answer is held back too
+  // The old answer arrives: it is for another life and must not confirm the
+  // new read at the old index.
+  c.filter = nullptr;
+  c.node(1).step(held.front());
+  c.settle();
+  for (const auto& r : c.reads(1))
+    BOOST_TEST(r.index >= c.node(0).commit_index());
+  // The new one arrives and confirms it at a current index.
+  c.node(1).step(held.back());
+  c.settle();
+  BOOST_REQUIRE(c.reads(1).size() == 1u);
+  BOOST_TEST(c.reads(1)[0].context == 7u);
+  BOOST_TEST(c.reads(1)[0].index == c.node(0).commit_index());
+}
+
 BOOST_FIXTURE_TEST_CASE(read_index_without_leader_fails_at_once, three) {
   c.node(1).read_index(4);
   c.settle();
