@@ -116,9 +116,9 @@ struct lmdb_raft_log::impl {
 
   // -- opening --------------------------------------------------------------
 
-  /// Reads and checks everything on disk into the mirror; repairs a torn
-  /// tail within `t`. Returns the warning to give, if any.
-  std::optional<std::string> load(lmdb::write_txn& t);
+  /// Reads and checks everything on disk into the mirror, within `t`.
+  /// Throws store_error(corrupt) on any damage.
+  void load(lmdb::write_txn& t);
 
   void load_meta(lmdb::write_txn& t);
 
@@ -173,21 +173,11 @@ lmdb_raft_log::impl::impl(const std::string& d, lmdb_raft_log_options o)
     who("raft log " + d),
     opts(std::move(o)),
     env("raft log", d, env_options_of(opts)) {
-  if (!opts.on_warning)
-    opts.on_warning = [](const std::string& msg) {
-      std::cerr << "warning: " << msg << std::endl;
-    };
   lmdb::write_txn t(env);
   meta_db = t.open_dbi("meta", MDB_CREATE);
   entries_db = t.open_dbi("entries", MDB_CREATE);
-  auto warning = load(t);
+  load(t);
   t.commit();
-  if (warning) {
-    // why: the removal must be durable before anything is appended after
-    // the repaired tail, even when commits do not flush (durable == false).
-    env.sync();
-    opts.on_warning(*warning);
-  }
 }
 
 std::uint64_t lmdb_raft_log::impl::entry_checksum(raft::log_index index,
@@ -308,14 +298,10 @@ void lmdb_raft_log::impl::load_meta(lmdb::write_txn& t) {
   }
 }
 
-std::optional<std::string> lmdb_raft_log::impl::load(lmdb::write_txn& t) {
+void lmdb_raft_log::impl::load(lmdb::write_txn& t) {
   load_meta(t);
-  // Walk every entry. Valid entries must form a consecutive run right after
-  // the snapshot with non-decreasing terms; bad ones (checksum or parse) are
-  // tolerated only as a tail, i.e. with no valid entry after them.
-  std::optional<raft::log_index> first_bad;
-  std::string first_problem;
-  std::vector<raft::log_index> bad;
+  // Walk every entry. They must all be valid and form a consecutive run
+  // right after the snapshot with non-decreasing terms.
   lmdb::cursor c(t, entries_db);
   for (bool ok = c.first(); ok; ok = c.next()) {
     auto key = c.key();
@@ -325,16 +311,8 @@ std::optional<std::string> lmdb_raft_log::impl::load(lmdb::write_txn& t) {
     auto index = bytes::get_u64(key.data());
     std::string problem;
     auto e = decode_entry(index, c.value(), problem);
-    if (!e) {
-      if (!first_bad) {
-        first_bad = index;
-        first_problem = problem;
-      }
-      bad.push_back(index);
-      continue;
-    }
-    if (first_bad)
-      corrupt("entry " + str(*first_bad) + " " + first_problem);
+    if (!e)
+      corrupt("entry " + str(index) + " " + problem);
     auto expected = last_index() + 1;
     if (index != expected) {
       if (index < expected && entries.empty())
@@ -355,18 +333,6 @@ std::optional<std::string> lmdb_raft_log::impl::load(lmdb::write_txn& t) {
     entries.push_back(std::move(*e));
   }
   durable_last = last_index();
-  if (!first_bad)
-    return std::nullopt;
-  for (auto index : bad)
-    t.del(entries_db, bytes::u64_key(index));
-  return who + ": removed " + str(bad.size())
-         + (bad.size() == 1 ? " entry" : " entries") + " from index "
-         + str(*first_bad)
-         + " to the end of the log because they fail their checksum or do "
-           "not parse (entry "
-         + str(*first_bad) + " " + first_problem
-         + "): a crash interrupted the last write. The log now ends at index "
-         + str(last_index()) + ".";
 }
 
 // -- lmdb_raft_log ------------------------------------------------------------

@@ -15,20 +15,18 @@ struct lmdb_raft_log_options {
   std::size_t map_size = std::size_t{1} << 30;
   /// false: sync() does not flush to disk (tests and simulation only).
   bool durable = true;
-  /// Receives warnings about repairs made while opening (e.g. a torn tail).
-  /// Default: print to stderr.
-  std::function<void(const std::string&)> on_warning;
 };
 
 /// A raft_log in an LMDB environment in one directory. Every entry is stored
 /// with a checksum (XXH3-64 over index, term, type and data).
 ///
-/// Opening verifies the whole log:
-/// - an entry that fails its checksum or parse, followed by a valid entry,
-///   is corruption: the constructor throws store_error(corrupt) naming the
-///   index and the directory, and the member must not start;
-/// - bad entries only at the end are a torn tail (a crash interrupted the
-///   last write): they are removed, durably, with a warning that says so.
+/// Opening verifies the whole log: an entry that fails its checksum or does
+/// not parse, wherever it is, is corruption: the constructor throws
+/// store_error(corrupt) naming the index and the directory, and the member
+/// must not start. There is no "torn tail" to repair: an LMDB commit is
+/// atomic, so a bad last entry is damage to an entry that may have been
+/// acknowledged, and dropping it could lose a committed write. The operator
+/// removes the member and adds it back empty (README, "A corrupt monitor").
 ///
 /// All entries are also held in memory (the log is bounded by compaction),
 /// so reads never touch LMDB; sync() writes the staged changes in one LMDB

@@ -329,9 +329,6 @@ int run(const options& o) {
     if (me.monitor) {
       store::lmdb_raft_log_options lo;
       lo.map_size = o.map_size;
-      lo.on_warning = [](const std::string& w) {
-        log(log_level::warn, "store", w);
-      };
       raft_log = std::make_unique<store::lmdb_raft_log>(dir->sub("raft"), lo);
       state = std::make_unique<store::state_root>(dir->sub("state"));
       kv = state->open_current(kv_opts);

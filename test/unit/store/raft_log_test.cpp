@@ -39,12 +39,10 @@ struct log_backend<memory_raft_log> {
 template <>
 struct log_backend<lmdb_raft_log> {
   test::temp_dir dir;
-  std::vector<std::string> warnings;
 
   std::unique_ptr<raft_log> open() {
     lmdb_raft_log_options o;
     o.map_size = std::size_t{64} << 20;
-    o.on_warning = [this](const std::string& w) { warnings.push_back(w); };
     return std::make_unique<lmdb_raft_log>(dir.path(), o);
   }
 };
