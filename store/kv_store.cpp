@@ -330,11 +330,16 @@ struct kv_store::impl : store_env {
   std::string dir;
   /// True while a write_batch is open.
   std::atomic<bool> batch_open{false};
+  /// A commit happened since the last flush (see unflushed_commit()).
+  std::atomic<bool> unflushed{false};
 };
 
 kv_store::kv_store(const std::string& dir, const kv_store_options& opts)
   : impl_(std::make_unique<impl>(dir, opts)) {
-  // nop
+  // why: under MDB_NOMETASYNC the last commit before a crash may still sit
+  // unflushed; what applied() reports right after opening is then taken as
+  // durable (the Raft log may be compacted up to it), so make it so.
+  impl_->env.sync();
 }
 
 kv_store::~kv_store() = default;
@@ -421,6 +426,11 @@ applied_state kv_store::copy_to(const std::string& target_dir) const {
 
 void kv_store::flush() {
   impl_->env.sync();
+  impl_->unflushed = false;
+}
+
+bool kv_store::unflushed_commit() const {
+  return impl_->unflushed;
 }
 
 std::size_t kv_store::used_bytes() const {
@@ -785,6 +795,7 @@ void kv_store::write_batch::commit() {
       b.txn.put(b.store->meta_db, config_key,
                 proto::encode_configuration(*b.config));
     b.txn.commit();
+    b.store->unflushed = true;
   } catch (const store_error& e) {
     b.fail(e);
     throw;

@@ -61,9 +61,10 @@ class kv_store {
 public:
   class write_batch;
 
-  /// Opens the store in `dir`, creating an empty one if `dir` holds none.
-  /// Precondition: `dir` exists. Throws store_error (bad_layout if `dir`
-  /// holds a store of another format version).
+  /// Opens the store in `dir`, creating an empty one if `dir` holds none,
+  /// and flushes it: everything applied() reports right after opening is
+  /// durable. Precondition: `dir` exists. Throws store_error (bad_layout if
+  /// `dir` holds a store of another format version).
   kv_store(const std::string& dir, const kv_store_options& opts);
   ~kv_store();
   kv_store(const kv_store&) = delete;
@@ -99,6 +100,11 @@ public:
 
   /// Forces everything committed so far onto disk (mdb_env_sync).
   void flush();
+
+  /// True if a commit happened since the last flush (or the opening): an OS
+  /// crash now may undo that last commit (MDB_NOMETASYNC keeps the one
+  /// before it intact), so what applied() says is not durable yet.
+  bool unflushed_commit() const;
 
   /// Bytes of the map in use, and the map size: for space checks.
   std::size_t used_bytes() const;

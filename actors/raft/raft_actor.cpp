@@ -820,6 +820,11 @@ raft_actor spawn_raft(caf::actor_system& sys, raft_actor_config cfg,
     meta.term = applied.term;
     meta.config = applied_config;
     log->reset(meta);
+    // why: the member adopted the snapshot's term (or a later one) when the
+    // install began, but that may not have reached the disk; a term below
+    // the log's last term would let it vote in terms it has seen entries of.
+    if (log->hard_state().term < meta.term)
+      log->set_hard_state({meta.term, no_member});
     log->sync();
   } else if (applied.index < log->snapshot().index) {
     throw store::store_error(

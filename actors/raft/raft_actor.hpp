@@ -83,8 +83,10 @@ struct raft_actor_config {
 
 /// Reconciles `log` with the state machine's position and spawns the member.
 ///
-/// `applied` and `applied_config` are what the state machine holds. If it is
-/// ahead of the log (a snapshot was installed just before a crash), the log
+/// `applied` and `applied_config` are what the state machine holds, durably
+/// (the log may be compacted through `applied` at once; kv_store flushes on
+/// opening). If it is ahead of the log (a snapshot was installed just before
+/// a crash), the log
 /// is reset to it; if it is behind the log's snapshot, the store was lost or
 /// replaced and this throws store_error(corrupt): the member must not start.
 ///

@@ -386,3 +386,41 @@ BOOST_FIXTURE_TEST_CASE(snapshot_carries_the_configuration_in_force, fixture) {
   BOOST_TEST(run_until([&] { return is_leader(back); }));
   caf::anon_send_exit(admin, caf::exit_reason::kill);
 }
+
+BOOST_FIXTURE_TEST_CASE(restart_after_snapshot_install_keeps_term_at_least_the_snapshots,
+                        fixture) {
+  // A crash after the state machine installed a snapshot of term 5, before
+  // the log (still at term 1) recorded it: the restart resets the log to the
+  // snapshot and must not leave its term below the snapshot's.
+  auto image = std::make_shared<store::memory_log_image>();
+  {
+    store::memory_raft_log log(image);
+    raft::snapshot_meta boot;
+    boot.config = config_of(3);
+    log.reset(boot);
+    log.set_hard_state({1, raft::member_id_of("m2")});
+    log.sync();
+  }
+  {
+    fsys::create_directories(root + "/m1/state");
+    store::state_root state(root + "/m1/state");
+    store::kv_store_options so;
+    so.map_size = std::size_t{64} << 20;
+    auto kv = state.open_current(so);
+    auto b = kv->begin();
+    b.put({"k", "v", false});
+    b.set_config(config_of(3));
+    b.set_applied(10, 5);
+    b.commit();
+  }
+  auto m = start(1, 3, std::make_unique<store::memory_raft_log>(image));
+  BOOST_REQUIRE(run_until([&] { return raft::inspect_core(m.raft) != nullptr; }));
+  auto core = raft::inspect_core(m.raft);
+  auto log = raft::inspect_log(m.raft);
+  BOOST_TEST(log->snapshot().index == 10u);
+  BOOST_TEST(log->snapshot().term == 5u);
+  BOOST_TEST(core->term() >= 5u);
+  BOOST_TEST(image->hard.term >= 5u); // durable, not only in memory
+  auto errors = core->check_invariants();
+  BOOST_TEST(errors.empty(), (errors.empty() ? "" : errors.front()));
+}

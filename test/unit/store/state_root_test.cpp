@@ -5,6 +5,7 @@
 
 #include "store/kv_store.hpp"
 #include "store_test_support.hpp"
+#include "test/support/power_cut.hpp"
 
 namespace gd::store {
 
@@ -232,6 +233,65 @@ BOOST_AUTO_TEST_CASE(state_root_current_naming_missing_store_throws) {
   what = test::error_of([&] { state_root sr(tmp.path()); },
                         store_errc::bad_layout);
   BOOST_TEST(test::contains(what, "holds 'garbage', not a store name"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+} // namespace gd::store
+
+// -- power cuts (MDB_NOMETASYNC) ------------------------------------------------
+
+namespace gd::store {
+
+BOOST_AUTO_TEST_SUITE(power_cut_tests)
+
+namespace {
+
+kv_store_options production_options() {
+  kv_store_options o;
+  o.map_size = std::size_t{16} << 20;
+  o.flush_commits = true; // MDB_NOMETASYNC, as the daemon runs it
+  return o;
+}
+
+void apply_put(kv_store& s, raft::log_index index) {
+  auto b = s.begin();
+  b.put({"k", "v" + std::to_string(index), false});
+  b.set_applied(index, 1);
+  b.commit();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(power_cut_undoes_only_an_unflushed_last_commit) {
+  test::temp_dir tmp;
+  {
+    kv_store s(tmp.path(), production_options());
+    BOOST_TEST(!s.unflushed_commit()); // opening flushes
+    apply_put(s, 1);
+    s.flush();
+    BOOST_TEST(!s.unflushed_commit());
+    apply_put(s, 2);
+    BOOST_TEST(s.unflushed_commit());
+  }
+  BOOST_REQUIRE(gd::test::undo_last_commit(tmp.path() + "/data.mdb"));
+  kv_store s(tmp.path(), production_options());
+  BOOST_TEST(s.applied().index == 1u);
+  BOOST_TEST(s.range({{"k", {}}}).kvs.at(0).value == "v1");
+}
+
+BOOST_AUTO_TEST_CASE(power_cut_after_reopening_loses_nothing_reported) {
+  // What a store reports right after opening is durable: the Raft log may be
+  // compacted up to it at once (issue 8, defect 5).
+  test::temp_dir tmp;
+  {
+    kv_store s(tmp.path(), production_options());
+    apply_put(s, 1);
+    apply_put(s, 2); // unflushed when the process dies
+  }
+  kv_store again(tmp.path(), production_options());
+  BOOST_TEST(again.applied().index == 2u);
+  BOOST_TEST(!again.unflushed_commit());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
