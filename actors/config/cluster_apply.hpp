@@ -32,8 +32,9 @@ struct cluster_outcome {
   std::optional<cluster::volume> volume;
 };
 
-/// Validates and applies `c` within `batch`. Throws store_error only for
-/// storage failures; gd::proto::decode_error if a stored record is corrupt.
+/// Validates and applies `c` within `batch`. Throws store_error for storage
+/// failures and for a stored record that does not decode (corrupt, naming
+/// the key): local faults, which stop the member.
 cluster_outcome apply_cluster_command(store::kv_store::write_batch& batch,
                                       const cluster::command& c);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "protocol/cluster_codec.hpp"
+#include "store/store_error.hpp"
 
 namespace gd::cluster {
 
@@ -82,6 +83,25 @@ kv::range_result model_reader::prefix(const std::string& p,
   return read_(r);
 }
 
+namespace {
+
+/// Runs `decode` on the stored record of `key`. A record that does not
+/// decode is local corruption (this member's store, not the request, is
+/// wrong): store_error(corrupt) naming the key, which stops the member.
+template <class Decode>
+auto decode_stored(const std::string& key, Decode decode) -> decltype(decode()) {
+  try {
+    return decode();
+  } catch (const proto::decode_error& e) {
+    throw store::store_error(store::store_errc::corrupt,
+                             "the state store's record of " + key
+                               + " does not decode (" + e.what()
+                               + "): the store is corrupt");
+  }
+}
+
+} // namespace
+
 std::optional<std::string> model_reader::get(const std::string& key) const {
   kv::range_request r;
   r.range.key = key;
@@ -92,10 +112,11 @@ std::optional<std::string> model_reader::get(const std::string& key) const {
 }
 
 std::optional<peer> model_reader::peer_by_uuid(const std::string& uuid) const {
-  auto v = get(keys::peer(uuid));
+  auto key = keys::peer(uuid);
+  auto v = get(key);
   if (!v)
     return std::nullopt;
-  return proto::decode_peer(*v);
+  return decode_stored(key, [&] { return proto::decode_peer(*v); });
 }
 
 std::optional<peer> model_reader::peer_by_host(const std::string& host) const {
@@ -108,7 +129,8 @@ std::optional<peer> model_reader::peer_by_host(const std::string& host) const {
 std::vector<peer> model_reader::peers() const {
   std::vector<peer> out;
   for (const auto& kv : prefix(keys::peers()).kvs)
-    out.push_back(proto::decode_peer(kv.value));
+    out.push_back(
+      decode_stored(kv.key, [&] { return proto::decode_peer(kv.value); }));
   std::sort(out.begin(), out.end(),
             [](const peer& a, const peer& b) { return a.hostname < b.hostname; });
   return out;
@@ -141,11 +163,13 @@ std::vector<volume> volumes_from(const std::vector<kv::key_value>& kvs) {
       std::uint32_t bricks = 0;
       auto bricks_so_far = std::move(v.bricks);
       auto options_so_far = std::move(v.options);
-      v = proto::decode_volume(kv.value, bricks);
+      v = decode_stored(kv.key,
+                        [&] { return proto::decode_volume(kv.value, bricks); });
       v.bricks = std::move(bricks_so_far);
       v.options = std::move(options_so_far);
     } else if (tail.compare(0, 7, "bricks/") == 0) {
-      v.bricks.push_back(proto::decode_brick(kv.value));
+      v.bricks.push_back(
+        decode_stored(kv.key, [&] { return proto::decode_brick(kv.value); }));
     } else if (tail.compare(0, 8, "options/") == 0) {
       v.options[tail.substr(8)] = kv.value;
     }

@@ -52,8 +52,8 @@ std::string cluster_options();
 /// Reads a range (from an open write batch, or from the store).
 using range_reader = std::function<kv::range_result(const kv::range_request&)>;
 
-/// Reads the model. Records that do not decode throw
-/// gd::proto::decode_error naming the key (corruption: never expected).
+/// Reads the model. A record that does not decode is local corruption:
+/// store::store_error(corrupt) naming the key.
 class model_reader {
 public:
   explicit model_reader(range_reader read);
@@ -86,7 +86,8 @@ private:
 };
 
 /// Assembles volumes from the keys of their prefixes (see the layout above),
-/// in key order. Throws gd::proto::decode_error on a bad record.
+/// in key order. Throws store::store_error(corrupt) naming the key of a bad
+/// record.
 std::vector<volume> volumes_from(const std::vector<kv::key_value>& kvs);
 
 } // namespace gd::cluster

@@ -36,7 +36,11 @@ bool writes_model_keys(const kv::write_request& r);
 ///   yields an error outcome.
 /// - config: records the configuration.
 /// - noop: nothing else.
-/// Throws store_error only for storage failures (the member must stop).
+/// Two tiers of failure: a command that is wrong (it does not decode, or the
+/// model refuses it) is the same on every member, so it yields an error
+/// outcome everywhere. A fault of this member's own store (an I/O error, a
+/// stored record that does not decode) throws store_error: the member must
+/// stop, naming the key, rather than diverge from its peers.
 apply_outcome apply_entry(store::kv_store::write_batch& batch,
                           const raft::entry& e);
 

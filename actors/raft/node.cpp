@@ -37,6 +37,8 @@ const char* to_string(propose_errc e) {
       return "no_quorum";
     case propose_errc::invalid:
       return "invalid";
+    case propose_errc::exists:
+      return "exists";
   }
   return "unknown";
 }
@@ -865,7 +867,7 @@ propose_outcome node::propose_add_member(const member& m) {
     return refuse(propose_errc::invalid,
                   "a new member needs an id, a name and an address");
   if (config().contains(m.id))
-    return refuse(propose_errc::invalid,
+    return refuse(propose_errc::exists,
                   "member '" + m.name + "' is already in the configuration");
   configuration next = config();
   next.learners.push_back(m);

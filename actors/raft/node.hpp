@@ -85,6 +85,9 @@ enum class propose_errc : std::uint8_t {
   no_quorum,
   /// The request itself is wrong (see message).
   invalid,
+  /// The member to add is in the configuration already (a retry of an add
+  /// whose answer was lost finds this).
+  exists,
 };
 
 /// Returns e.g. "not_leader".

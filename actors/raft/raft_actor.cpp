@@ -636,6 +636,9 @@ gd::status from_propose(const propose_outcome& o, const node& core) {
     case propose_errc::invalid:
       code = status_code::invalid;
       break;
+    case propose_errc::exists:
+      code = status_code::exists;
+      break;
   }
   auto msg = o.message;
   if (code == status_code::no_quorum && o.error == propose_errc::not_leader)

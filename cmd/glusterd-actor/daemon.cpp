@@ -28,6 +28,7 @@
 #include "actors/rpc/rpc_node.hpp"
 #include "cmd/glusterd-actor/data_dir.hpp"
 #include "cmd/glusterd-actor/logger.hpp"
+#include "protocol/kv_capnp.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/monitor.capnp.h"
 #include "protocol/records_capnp.hpp"
@@ -130,14 +131,12 @@ void add_self(const std::string& address, const raft::member& me) {
                   .wait(client.getWaitScope());
     auto res = resp.getResult();
     if (res.isFailure()) {
-      auto msg = res.getFailure().getMessage();
+      auto st = proto::from_capnp(res.getFailure());
       // A retry after a lost answer finds itself added already.
-      if (std::string(msg.cStr()).find("already in the configuration")
-          != std::string::npos)
+      if (st.code == status_code::exists)
         return;
-      throw std::runtime_error(std::string("the cluster refused to add this "
-                                           "monitor: ")
-                               + msg.cStr());
+      throw std::runtime_error("the cluster refused to add this monitor: "
+                               + st.message);
     }
   } catch (const kj::Exception& e) {
     throw std::runtime_error("cannot join through " + address + ": "

@@ -712,9 +712,7 @@ void sim_cluster::maybe_change_membership() {
     case 1:
       if (!answer)
         return;
-      if (answer->st.ok()
-          || answer->st.message.find("already in the configuration")
-               != std::string::npos) {
+      if (answer->st.ok() || answer->st.code == status_code::exists) {
         ++result_.membership_changes;
         membership_phase_ = 2;
       } else {

@@ -918,3 +918,34 @@ BOOST_AUTO_TEST_CASE(replaying_the_same_commands_gives_the_same_store) {
   BOOST_TEST(a.dump() == b.dump());
   BOOST_TEST(a.kv->applied().revision == b.kv->applied().revision);
 }
+
+BOOST_FIXTURE_TEST_CASE(corrupt_stored_record_is_local_corruption_not_invalid_input,
+                        model_fixture) {
+  // Two tiers: a bad request gets a reply, but a record this member's store
+  // cannot decode is local corruption. Answering "invalid" would consume the
+  // log index here while the peers apply the command: the member would
+  // silently diverge. It must stop, naming the key.
+  ok(peer_add{make_peer(u1, "h1")});
+  {
+    auto b = kv->begin();
+    b.put({keys::peer(u1), "not a peer record", false});
+    b.set_applied(index, 1);
+    b.commit();
+  }
+  auto before = kv->applied();
+  volume_create c;
+  c.name = "v";
+  c.id = vol_id;
+  c.bricks = bricks({"h1:/b/1"});
+  c.force = true;
+  try {
+    run(c);
+    BOOST_FAIL("a corrupt peer record was taken for a request error");
+  } catch (const store::store_error& e) {
+    BOOST_TEST((e.code() == store::store_errc::corrupt));
+    BOOST_TEST(std::string(e.what()).find("/gd/peers/" + u1)
+               != std::string::npos, e.what());
+  }
+  // The batch was abandoned: the entry is not recorded as applied.
+  BOOST_TEST(kv->applied().index == before.index);
+}

@@ -809,7 +809,7 @@ BOOST_FIXTURE_TEST_CASE(membership_duplicate_or_unknown_member_refused, three) {
   BOOST_REQUIRE(c.elect(0));
   auto dup = c.node(0).propose_add_member(c.member(1));
   BOOST_TEST(!dup.ok);
-  BOOST_TEST(dup.error == propose_errc::invalid);
+  BOOST_TEST(dup.error == propose_errc::exists);
   BOOST_TEST(dup.message == "member 'm2' is already in the configuration");
   auto gone = c.node(0).propose_remove_member(member_id_of("nobody"));
   BOOST_TEST(!gone.ok);
