@@ -487,9 +487,10 @@ bool holds(const kv::compare& c, const std::optional<kv::key_value>& kv) {
   int cmp = 0;
   switch (c.target) {
     case kv::compare_target::value:
-      // A missing key has no value: "!=" holds, everything else fails.
+      // why: etcd's rule: a value compare on a missing key always fails,
+      // "!=" included (a missing key has no value to differ from).
       if (!kv)
-        return c.result == kv::compare_result::not_equal;
+        return false;
       cmp = kv->value.compare(c.value);
       break;
     case kv::compare_target::version:

@@ -23,14 +23,14 @@ namespace gd::config {
 namespace {
 
 using sweep_atom = caf::atom_constant<caf::atom("cfg_sweep")>;
+using catch_up_atom = caf::atom_constant<caf::atom("cfg_catchu")>;
 
-using config_actor_impl = config_actor::extend<caf::reacts_to<sweep_atom>>;
+using config_actor_impl = config_actor::extend<caf::reacts_to<sweep_atom>,
+                                               caf::reacts_to<catch_up_atom>>;
 
 using clock_type = caf::actor_clock::clock_type;
 using time_point = caf::actor_clock::time_point;
 
-/// Events read per catch-up step of one watch.
-constexpr std::size_t watch_chunk = 1000;
 
 using raft::log_index;
 
@@ -140,6 +140,8 @@ struct config_state {
   /// Reads whose index is confirmed, waiting for the apply to reach it.
   std::multimap<raft::log_index, std::uint64_t> reads_by_index;
   std::vector<watcher> watchers;
+  /// A catch_up_atom is queued.
+  bool catch_up_pending = false;
 
   /// The open apply transaction. Committed entries are applied into it and
   /// served from it at once; it is committed (one flush for many batches)
@@ -237,12 +239,21 @@ gd::status compacted_status(kv::revision wanted, kv::revision compacted) {
       + std::to_string(compacted));
 }
 
-/// Sends `w` what it has not seen, a bounded amount at a time.
+/// Sends `w` what it has not seen, a bounded amount at a time; if it is
+/// still behind after that, a catch_up_atom continues later (so a watcher far
+/// behind catches up without waiting for new writes, and without starving
+/// the actor's other work).
 void catch_up(self_ptr self, watcher& w) {
   auto& st = self->state;
-  for (int step = 0; step < 10 && w.sink && w.next <= st.applied.revision;
-       ++step) {
-    auto r = read_events(st, w.next, w.range, watch_chunk);
+  for (int step = 0; w.sink && w.next <= st.applied.revision; ++step) {
+    if (step == 10) {
+      if (!st.catch_up_pending) {
+        st.catch_up_pending = true;
+        self->send(self, catch_up_atom::value);
+      }
+      return;
+    }
+    auto r = read_events(st, w.next, w.range, st.cfg.watch_chunk_events);
     if (r.compacted) {
       cancel_watch(self, w, compacted_status(w.next, r.compact_revision));
       return;
@@ -559,6 +570,14 @@ config_actor_impl::behavior_type config_main(self_ptr self,
                          sweep_atom::value);
     },
     [self](raft::apply_batch& b) { on_apply(self, b); },
+    [self](catch_up_atom) {
+      auto& st = self->state;
+      st.catch_up_pending = false;
+      for (auto& w : st.watchers)
+        if (w.sink && w.next <= st.applied.revision)
+          catch_up(self, w);
+      drop_canceled_watchers(st);
+    },
     [self](raft::reads_ready& r) {
       auto& st = self->state;
       for (const auto& rs : r.reads) {

@@ -161,6 +161,10 @@ struct config_actor_config {
   kv::limits limits;
   /// How often deadlines are checked and applied entries committed.
   std::chrono::milliseconds sweep_interval{25};
+  /// Events a watch that is behind is sent per step of its catch-up; a
+  /// watcher far behind gets one step per message the actor handles, so it
+  /// cannot starve the others.
+  std::size_t watch_chunk_events = 1000;
   /// Store options, used when a snapshot install reopens the store.
   store::kv_store_options store;
   /// Spawn on its own thread: required outside CAF's test_coordinator

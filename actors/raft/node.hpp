@@ -139,6 +139,9 @@ struct ready {
   log_index commit_index = 0;
   /// The log was reset to this snapshot (install_snapshot).
   std::optional<snapshot_meta> restored;
+  /// Entries were truncated (a new leader replaced a conflicting suffix):
+  /// proposals the owner still waits for may be gone for good.
+  bool truncated = false;
   /// Reads confirmed by a quorum (ReadIndex).
   std::vector<read_state> reads;
   /// Contexts of reads that cannot be served here (no leader, lost

@@ -88,6 +88,9 @@ struct raft_state {
 
   std::map<member_id, outgoing_transfer> sending;
   std::optional<incoming_transfer> receiving;
+  /// Ids of outgoing snapshot transfers. The first is drawn from the
+  /// incarnation's seed: a follower still holding part of a transfer from
+  /// this member's previous life must not take a new one for its sequel.
   std::uint64_t next_transfer_id = 0;
 
   static inline const char* name = "raft";
@@ -414,6 +417,46 @@ void hand_committed(self_ptr self, log_index commit) {
   }
 }
 
+/// Answers the waiting proposals and changes whose entry the log no longer
+/// holds. By Log Matching, a pending (index, term) that the log does not hold
+/// now never will again (only the leader of that term made it: this member,
+/// in the past), so it can never commit: its requester learns that nothing
+/// changed now, not at its deadline. Entries through `handed` were settled
+/// already; those a snapshot replaced are settled by settle_restored.
+void drop_replaced(self_ptr self) {
+  auto& st = self->state;
+  const auto& log = *st.log;
+  auto gone = [&](log_index i, term_t t) {
+    return i > st.handed && i > log.snapshot().index
+           && (i > log.last_index() || log.term_at(i) != t);
+  };
+  apply_batch b;
+  for (auto it = st.proposals.begin(); it != st.proposals.end();) {
+    if (!gone(it->first, it->second.term)) {
+      ++it;
+      continue;
+    }
+    b.proposals.push_back({it->second.request_id, it->first, fate::dropped});
+    it = st.proposals.erase(it);
+  }
+  for (auto it = st.changes.begin(); it != st.changes.end();) {
+    if (!gone(it->first, it->second.term)) {
+      ++it;
+      continue;
+    }
+    member_change_result res;
+    res.index = it->first;
+    res.st = gd::status::error(status_code::not_leader,
+                               "leadership changed before the change "
+                               "committed; nothing changed");
+    res.st.leader = hint_of(*st.core);
+    it->second.promise.deliver(std::move(res));
+    it = st.changes.erase(it);
+  }
+  if (!b.proposals.empty())
+    self->send(st.sm, std::move(b));
+}
+
 /// Proposals whose index a snapshot replaced can no longer be judged.
 void settle_restored(self_ptr self, log_index restored) {
   auto& st = self->state;
@@ -546,6 +589,8 @@ void process_ready(self_ptr self) {
     send_batches(self, late);
     for (auto to : late_snapshots)
       start_snapshot_send(self, to);
+    if (r.truncated)
+      drop_replaced(self);
     if (r.restored)
       settle_restored(self, r.restored->index);
     hand_committed(self, r.commit_index);
@@ -668,6 +713,11 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
   st.sm = init->sm;
   st.handed = init->applied;
   st.sm_durable = init->applied;
+  // splitmix64 of the seed (node_options::seed differs per incarnation).
+  std::uint64_t z = st.cfg.node.seed + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  st.next_transfer_id = (z ^ (z >> 31)) >> 1;
   self->delayed_send(self, st.cfg.tick_interval, tick_atom::value);
   report_changes(self);
   return {
@@ -702,6 +752,10 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
                                          from_propose(out, *st.core)});
         return;
       }
+      // why: a proposal of an earlier leadership still waiting at this index
+      // was replaced (the log holds the new entry there now).
+      if (st.proposals.count(out.index) > 0 || st.changes.count(out.index) > 0)
+        drop_replaced(self);
       st.proposals[out.index] = {out.term, p.request_id};
       schedule_flush(self);
     },
@@ -737,6 +791,8 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
         res.st = from_propose(out, *st.core);
         return res;
       }
+      if (st.proposals.count(out.index) > 0 || st.changes.count(out.index) > 0)
+        drop_replaced(self);
       auto promise = self->make_response_promise<member_change_result>();
       st.changes[out.index] = {out.term, promise};
       schedule_flush(self);

@@ -102,6 +102,7 @@ struct fixture {
     bool log_only_bootstrap = false;
     std::size_t compact_min_entries = 10000;
     std::size_t compact_keep_entries = 5000;
+    std::size_t watch_chunk_events = 1000;
   };
   start_options opts;
 
@@ -132,6 +133,7 @@ struct fixture {
     config::config_actor_config cc;
     cc.detached = false;
     cc.store = so;
+    cc.watch_chunk_events = opts.watch_chunk_events;
     auto cfg_actor = config::spawn_config(*sys, cc, std::move(state),
                                           std::move(kv));
     raft::raft_actor_config rc;
@@ -423,4 +425,88 @@ BOOST_FIXTURE_TEST_CASE(restart_after_snapshot_install_keeps_term_at_least_the_s
   BOOST_TEST(image->hard.term >= 5u); // durable, not only in memory
   auto errors = core->check_invariants();
   BOOST_TEST(errors.empty(), (errors.empty() ? "" : errors.front()));
+}
+
+BOOST_FIXTURE_TEST_CASE(proposals_replaced_by_a_new_leader_are_answered_at_once,
+                        fixture) {
+  // A leader cut off from the others accepts writes it cannot commit; a new
+  // leader elected meanwhile replaces them. When the old leader learns, its
+  // clients must hear "nothing changed" then, not at their deadline.
+  std::vector<monitor> ms;
+  for (std::size_t i = 1; i <= 3; ++i)
+    ms.push_back(start(i, 3, std::make_unique<store::memory_raft_log>()));
+  auto leader_index = [&]() -> std::optional<std::size_t> {
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < ms.size(); ++i)
+      if (is_leader(ms[i])
+          && (!best || raft::inspect_core(ms[i].raft)->term()
+                         > raft::inspect_core(ms[*best].raft)->term()))
+        best = i;
+    return best;
+  };
+  BOOST_REQUIRE(run_until([&] { return leader_index().has_value(); }));
+  auto old = *leader_index();
+  auto old_id = raft::inspect_core(ms[old].raft)->id();
+  auto& groups = sim::state_of(net).group;
+  groups[old_id] = 1;
+  for (int i = 0; i < 5; ++i) {
+    auto w = put("cut/" + std::to_string(i), "v");
+    w.timeout = std::chrono::hours(1); // only a real answer comes in time
+    caf::anon_send(client, ms[old].cfg, std::move(w));
+  }
+  BOOST_REQUIRE(run_until([&] {
+    auto l = leader_index();
+    return l && *l != old;
+  }));
+  groups.clear();
+  BOOST_REQUIRE(run_until([&] { return replies().writes.size() == 5; }));
+  for (const auto& r : replies().writes) {
+    BOOST_TEST(r.st.code == status_code::not_leader, r.st.message);
+    BOOST_TEST(nothing_changed(r.st.code));
+  }
+}
+
+namespace {
+
+struct sink_state {
+  std::size_t events = 0;
+  bool canceled = false;
+  static inline const char* name = "watch_sink";
+};
+
+caf::behavior watch_sink(caf::stateful_actor<sink_state>* self) {
+  return {
+    [self](config::watch_events& ev) {
+      self->state.events += ev.events.size();
+      self->state.canceled = self->state.canceled || ev.canceled;
+    },
+  };
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(watch_far_behind_catches_up_without_new_writes,
+                        fixture) {
+  // A watch from an old revision gets a bounded amount per step; the rest
+  // must follow by itself, not only when the next write arrives.
+  opts.watch_chunk_events = 2;
+  auto m = start(1, 1, std::make_unique<store::memory_raft_log>());
+  BOOST_REQUIRE(run_until([&] { return is_leader(m); }));
+  for (int i = 0; i < 60; ++i)
+    caf::anon_send(client, m.cfg, put("w/" + std::to_string(i), "v"));
+  BOOST_REQUIRE(run_until([&] { return replies().writes.size() == 60; }));
+  auto sink = sys->spawn(watch_sink);
+  config::kv_watch w;
+  w.watch_id = 1;
+  w.range = {"w/", kv::prefix_end("w/")};
+  w.start = 1;
+  w.sink = sink;
+  caf::anon_send(m.cfg, std::move(w));
+  auto& got = dynamic_cast<caf::stateful_actor<sink_state>&>(
+                *caf::actor_cast<caf::abstract_actor*>(sink))
+                .state;
+  BOOST_TEST(run_until([&] { return got.events == 60; }, 5000),
+             got.events << " of 60 events");
+  BOOST_TEST(!got.canceled);
+  caf::anon_send_exit(sink, caf::exit_reason::kill);
 }

@@ -358,12 +358,12 @@ BOOST_AUTO_TEST_CASE(kv_store_txn_compare_missing_key_rules) {
     BOOST_TEST(!holds(*this, cmp_number("nope", target, r::greater, 0)));
     BOOST_TEST(holds(*this, cmp_number("nope", target, r::not_equal, 5)));
   }
-  // A missing key's value is no value at all: only "!=" holds, even
-  // against the empty string.
+  // As in etcd, a value compare on a missing key always fails, "!="
+  // included, even against the empty string.
   BOOST_TEST(!holds(*this, cmp_value("nope", r::equal, "")));
   BOOST_TEST(!holds(*this, cmp_value("nope", r::equal, "x")));
-  BOOST_TEST(holds(*this, cmp_value("nope", r::not_equal, "")));
-  BOOST_TEST(holds(*this, cmp_value("nope", r::not_equal, "x")));
+  BOOST_TEST(!holds(*this, cmp_value("nope", r::not_equal, "")));
+  BOOST_TEST(!holds(*this, cmp_value("nope", r::not_equal, "x")));
   BOOST_TEST(!holds(*this, cmp_value("nope", r::greater, "")));
   BOOST_TEST(!holds(*this, cmp_value("nope", r::less, "x")));
   // A present key with an empty value does equal "".
