@@ -148,4 +148,56 @@ query_result<volfile> volfile_query(const model_reader& m,
   return out;
 }
 
+namespace {
+
+template <class T>
+query_result<model_answer> widen(query_result<T> r) {
+  query_result<model_answer> out;
+  out.st = std::move(r.st);
+  out.value = std::move(r.value);
+  return out;
+}
+
+template <class T>
+query_result<model_answer> just(T value) {
+  query_result<model_answer> out;
+  out.value = std::move(value);
+  return out;
+}
+
+} // namespace
+
+query_result<model_answer> run_query(const model_reader& m,
+                                     const model_query& q) {
+  struct visitor {
+    const model_reader& m;
+    query_result<model_answer> operator()(const ask::peers&) const {
+      return just(m.peers());
+    }
+    query_result<model_answer> operator()(const ask::peer_by_host& a) const {
+      return just(m.peer_by_host(a.host));
+    }
+    query_result<model_answer> operator()(const ask::volumes& a) const {
+      return widen(volumes_query(m, a.name));
+    }
+    query_result<model_answer> operator()(const ask::volume_names&) const {
+      return just(m.volume_names());
+    }
+    query_result<model_answer> operator()(const ask::options& a) const {
+      return widen(options_query(m, a.volume, a.key));
+    }
+    query_result<model_answer> operator()(const ask::volfile& a) const {
+      return widen(volfile_query(m, a.volume, a.brick, a.client));
+    }
+  };
+  return std::visit(visitor{m}, q);
+}
+
+const char* query_name(const model_query& q) {
+  static const char* const names[]
+    = {"peers", "peer_by_host", "volumes", "volume_names", "options",
+       "volfile"};
+  return names[q.index()];
+}
+
 } // namespace gd::cluster

@@ -5,7 +5,9 @@
 // option defaults from the option table, run volgen, and say clearly what
 // is missing. No CAF, no I/O beyond the reader.
 
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "actors/config/cluster_store.hpp"
@@ -41,5 +43,60 @@ query_result<std::vector<option_value>> options_query(const model_reader& m,
 query_result<volfile> volfile_query(const model_reader& m,
                                     const std::string& name,
                                     const std::string& brick, bool client);
+
+// -- named queries --------------------------------------------------------------
+//
+// Every read of the model a daemon serves, as a value: the config actor runs
+// them (model_read), so the same code answers the RPC services and the
+// simulation.
+
+namespace ask {
+
+/// Every peer, ordered by hostname.
+struct peers {};
+/// The peer with this hostname or address host, if any.
+struct peer_by_host {
+  std::string host;
+};
+/// As volumes_query.
+struct volumes {
+  std::string name;
+};
+/// Every volume's name, in order.
+struct volume_names {};
+/// As options_query.
+struct options {
+  std::string volume;
+  std::string key;
+};
+/// As volfile_query.
+struct volfile {
+  std::string volume;
+  std::string brick;
+  bool client = false;
+};
+
+} // namespace ask
+
+using model_query = std::variant<ask::peers, ask::peer_by_host, ask::volumes,
+                                 ask::volume_names, ask::options, ask::volfile>;
+
+/// The answer of a model_query; the alternative matches the query's:
+/// peers -> vector<peer>, peer_by_host -> optional<peer>, volumes ->
+/// vector<volume>, volume_names -> vector<string>, options ->
+/// vector<option_value>, volfile -> volfile.
+using model_answer
+  = std::variant<std::vector<peer>, std::optional<peer>, std::vector<volume>,
+                 std::vector<std::string>, std::vector<option_value>,
+                 cluster::volfile>;
+
+/// Runs `q` on `m`. Its status says what is missing (not_found, invalid);
+/// the value is meaningful only if st.ok(). Throws store::store_error if
+/// the store fails or a record is corrupt (the caller must stop).
+query_result<model_answer> run_query(const model_reader& m,
+                                     const model_query& q);
+
+/// Returns e.g. "volumes" (for logs).
+const char* query_name(const model_query& q);
 
 } // namespace gd::cluster

@@ -34,29 +34,9 @@ using time_point = caf::actor_clock::time_point;
 
 using raft::log_index;
 
-/// Where an answer goes: the requester's response promise, or the
-/// request's own callback (see kv_write::on_reply).
-template <class T>
-class reply_to {
-public:
-  explicit reply_to(caf::typed_response_promise<T> p) : promise_(std::move(p)) {
-    // nop
-  }
-  explicit reply_to(std::function<void(T)> f) : callback_(std::move(f)) {
-    // nop
-  }
-
-  void deliver(T value) {
-    if (callback_)
-      callback_(std::move(value));
-    else
-      promise_.deliver(std::move(value));
-  }
-
-private:
-  caf::typed_response_promise<T> promise_;
-  std::function<void(T)> callback_;
-};
+/// Reads of the applied state: through the open apply transaction. Throws
+/// store::store_error on a storage failure or corruption.
+using store_reader = std::function<kv::range_result(const kv::range_request&)>;
 
 /// A proposed write (KV or cluster) waiting for its entry to be applied.
 struct pending_write {
@@ -72,47 +52,80 @@ struct pending_write {
   }
 };
 
-pending_write kv_pending(reply_to<kv_write_reply> reply, time_point deadline) {
-  return {[reply = std::move(reply)](apply_outcome o) mutable {
+pending_write kv_pending(reply_promise<kv_write_reply> reply,
+                         time_point deadline) {
+  return {[reply = std::move(reply)](apply_outcome o) {
             reply.deliver(kv_write_reply{std::move(o.st), std::move(o.result)});
           },
           deadline};
 }
 
-pending_write cluster_pending(std::function<void(cluster_write_reply)> f,
+pending_write cluster_pending(reply_promise<cluster_write_reply> reply,
                               time_point deadline) {
-  return {[f = std::move(f)](apply_outcome o) {
+  return {[reply = std::move(reply)](apply_outcome o) {
             cluster_write_reply rep;
             rep.st = std::move(o.st);
             rep.message = std::move(o.cluster.message);
             rep.revision = o.cluster.revision;
             rep.volume = std::move(o.cluster.volume);
-            f(std::move(rep));
+            reply.deliver(std::move(rep));
           },
           deadline};
 }
 
 /// A read waiting for its confirmation, or for the apply to catch up.
 struct pending_read {
-  /// See model_read::run.
+  /// Called once: with ok and a reader once the read may be served, or with
+  /// the failure and nullptr. Answers the requester. Throws store_error
+  /// (after answering) if the store is corrupt: the member must stop.
   std::function<void(const gd::status&, const store_reader*)> run;
   time_point deadline;
 };
 
-pending_read kv_read_pending(reply_to<kv_read_reply> reply,
+/// Answers `reply` with what `fill` puts into a fresh Reply. A storage
+/// failure is answered as `failed` with its text; corruption is answered so
+/// too, then rethrown: the member must stop.
+template <class Reply, class Fill>
+void answer_read(const reply_promise<Reply>& reply, Fill fill) {
+  Reply rep{};
+  try {
+    fill(rep);
+  } catch (const store::store_error& e) {
+    Reply failed{};
+    failed.st = gd::status::error(status_code::failed, e.what());
+    reply.deliver(std::move(failed));
+    if (e.code() == store::store_errc::corrupt)
+      throw;
+    return;
+  }
+  reply.deliver(std::move(rep));
+}
+
+pending_read kv_read_pending(reply_promise<kv_read_reply> reply,
                              kv::range_request req, time_point deadline) {
   return {[reply = std::move(reply), req = std::move(req)](
-            const gd::status& st, const store_reader* read) mutable {
-            kv_read_reply rep;
-            rep.st = st;
-            if (read) {
-              try {
-                rep.result = (*read)(req);
-              } catch (const store::store_error& e) {
-                rep.st = gd::status::error(status_code::failed, e.what());
-              }
-            }
-            reply.deliver(std::move(rep));
+            const gd::status& st, const store_reader* read) {
+            if (!read)
+              return reply.deliver(kv_read_reply{st, {}});
+            answer_read(reply, [&](kv_read_reply& rep) {
+              rep.result = (*read)(req);
+            });
+          },
+          deadline};
+}
+
+pending_read model_read_pending(reply_promise<model_read_reply> reply,
+                                cluster::model_query q, time_point deadline) {
+  return {[reply = std::move(reply), q = std::move(q)](
+            const gd::status& st, const store_reader* read) {
+            if (!read)
+              return reply.deliver(model_read_reply{st, {}});
+            answer_read(reply, [&](model_read_reply& rep) {
+              cluster::model_reader m(*read);
+              auto r = cluster::run_query(m, q);
+              rep.st = std::move(r.st);
+              rep.value = std::move(r.value);
+            });
           },
           deadline};
 }
@@ -310,6 +323,20 @@ void notify_watchers(self_ptr self, kv::revision before) {
 
 // -- reads ----------------------------------------------------------------------
 
+/// Serves `pending` from the applied state now. Local corruption found on
+/// the way stops the member (after the requester got its answer).
+void run_read(self_ptr self, pending_read& pending) {
+  auto& st = self->state;
+  store_reader read = [&st](const kv::range_request& r) {
+    return read_range(st, r);
+  };
+  try {
+    pending.run(gd::status{}, &read);
+  } catch (const store::store_error& e) {
+    fatal(self, std::string("the state store is corrupt: ") + e.what());
+  }
+}
+
 void serve_read(self_ptr self, std::uint64_t id) {
   auto& st = self->state;
   auto it = st.reads.find(id);
@@ -317,10 +344,7 @@ void serve_read(self_ptr self, std::uint64_t id) {
     return;
   auto pending = std::move(it->second);
   st.reads.erase(it);
-  store_reader read = [&st](const kv::range_request& r) {
-    return read_range(st, r);
-  };
-  pending.run(gd::status{}, &read);
+  run_read(self, pending);
 }
 
 void serve_ready_reads(self_ptr self) {
@@ -331,6 +355,22 @@ void serve_ready_reads(self_ptr self) {
     st.reads_by_index.erase(st.reads_by_index.begin());
     serve_read(self, id);
   }
+}
+
+/// Serves a read now (serializable: from the local applied state) or once a
+/// quorum confirmed this member may serve it (ReadIndex) and the apply
+/// caught up.
+void start_read(self_ptr self, pending_read pending, bool serializable) {
+  auto& st = self->state;
+  if (serializable)
+    return run_read(self, pending);
+  if (!st.raft)
+    return pending.run(gd::status::error(status_code::no_quorum,
+                                         "this monitor is still starting"),
+                       nullptr);
+  auto id = ++st.next_id;
+  self->send(st.raft, raft::read_index_cmd{id});
+  st.reads.emplace(id, std::move(pending));
 }
 
 // -- applying -------------------------------------------------------------------
@@ -648,21 +688,15 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       st.durable = st.applied.index;
       return st.durable;
     },
-    [self](kv_write& w) -> caf::result<kv_write_reply> {
+    [self](kv_write& w) {
       auto& st = self->state;
-      // Immediate answers go where the request says.
-      auto answer = [&w](gd::status why) -> caf::result<kv_write_reply> {
-        kv_write_reply rep;
-        rep.st = std::move(why);
-        if (!w.on_reply)
-          return rep;
-        w.on_reply(std::move(rep));
-        return caf::delegated<kv_write_reply>();
+      auto refuse = [&w](gd::status why) {
+        w.reply.deliver(kv_write_reply{std::move(why), {}});
       };
       if (auto err = kv::validate(w.req, st.cfg.limits); !err.empty())
-        return answer(gd::status::error(status_code::invalid, err));
+        return refuse(gd::status::error(status_code::invalid, err));
       if (writes_model_keys(w.req))
-        return answer(gd::status::error(
+        return refuse(gd::status::error(
           status_code::invalid,
           std::string("keys under ") + cluster::model_prefix
             + " hold the cluster model: change them with the peer and "
@@ -670,129 +704,72 @@ config_actor_impl::behavior_type config_main(self_ptr self,
       bool frees_space = std::holds_alternative<kv::delete_request>(w.req)
                          || std::holds_alternative<kv::compact_request>(w.req);
       if (auto why = admit_write(self, frees_space); !why.ok())
-        return answer(std::move(why));
+        return refuse(std::move(why));
       auto id = ++st.next_id;
-      auto deadline = self->clock().now() + w.timeout;
-      self->send(st.raft, raft::propose_cmd{id, proto::encode_write_request(w.req)});
-      if (w.on_reply) {
-        st.writes.emplace(id, kv_pending(reply_to<kv_write_reply>(
-                                           std::move(w.on_reply)),
-                                         deadline));
-        return caf::delegated<kv_write_reply>();
-      }
-      auto promise = self->make_response_promise<kv_write_reply>();
-      st.writes.emplace(id, kv_pending(reply_to<kv_write_reply>(promise),
-                                       deadline));
-      return promise;
+      self->send(st.raft,
+                 raft::propose_cmd{id, proto::encode_write_request(w.req)});
+      st.writes.emplace(id, kv_pending(std::move(w.reply),
+                                       self->clock().now() + w.timeout));
     },
-    [self](kv_read& r) -> caf::result<kv_read_reply> {
+    [self](kv_read& r) {
       auto& st = self->state;
-      auto answer = [&r](kv_read_reply rep) -> caf::result<kv_read_reply> {
-        if (!r.on_reply)
-          return rep;
-        r.on_reply(std::move(rep));
-        return caf::delegated<kv_read_reply>();
-      };
-      kv_read_reply rep;
-      if (auto err = kv::validate(r.req, st.cfg.limits); !err.empty()) {
-        rep.st = gd::status::error(status_code::invalid, err);
-        return answer(std::move(rep));
-      }
-      if (r.serializable) {
-        try {
-          rep.result = read_range(st, r.req);
-        } catch (const store::store_error& e) {
-          rep.st = gd::status::error(status_code::failed, e.what());
-        }
-        return answer(std::move(rep));
-      }
-      if (!st.raft) {
-        rep.st = gd::status::error(status_code::no_quorum,
-                                   "this monitor is still starting");
-        return answer(std::move(rep));
-      }
-      auto id = ++st.next_id;
-      auto deadline = self->clock().now() + r.timeout;
-      self->send(st.raft, raft::read_index_cmd{id});
-      if (r.on_reply) {
-        st.reads.emplace(id, kv_read_pending(reply_to<kv_read_reply>(
-                                               std::move(r.on_reply)),
-                                             std::move(r.req), deadline));
-        return caf::delegated<kv_read_reply>();
-      }
-      auto promise = self->make_response_promise<kv_read_reply>();
-      st.reads.emplace(id, kv_read_pending(reply_to<kv_read_reply>(promise),
-                                           std::move(r.req), deadline));
-      return promise;
+      if (auto err = kv::validate(r.req, st.cfg.limits); !err.empty())
+        return r.reply.deliver(
+          kv_read_reply{gd::status::error(status_code::invalid, err), {}});
+      auto pending = kv_read_pending(std::move(r.reply), std::move(r.req),
+                                     self->clock().now() + r.timeout);
+      start_read(self, std::move(pending), r.serializable);
     },
-    [self](kv_watch& w) -> kv_watch_reply {
+    [self](model_read& r) {
+      auto pending = model_read_pending(std::move(r.reply), std::move(r.query),
+                                        self->clock().now() + r.timeout);
+      start_read(self, std::move(pending), r.serializable);
+    },
+    [self](kv_watch& w) {
       auto& st = self->state;
       kv_watch_reply rep;
       rep.header_revision = st.applied.revision;
       if (!w.sink) {
         rep.st = gd::status::error(status_code::invalid, "a watch needs a sink");
-        return rep;
+        return w.reply.deliver(std::move(rep));
       }
       if (w.range.key.empty()) {
         rep.st = gd::status::error(status_code::invalid, "key is empty");
-        return rep;
+        return w.reply.deliver(std::move(rep));
       }
       if (w.start < 0) {
         rep.st = gd::status::error(status_code::invalid,
                                    "start revision must not be negative");
-        return rep;
+        return w.reply.deliver(std::move(rep));
       }
       auto start = w.start == 0 ? st.applied.revision + 1 : w.start;
       if (start <= st.applied.compact_revision) {
         rep.st = compacted_status(start, st.applied.compact_revision);
-        return rep;
+        return w.reply.deliver(std::move(rep));
       }
       self->monitor(w.sink);
+      // why: answer before the first events, so the requester knows the
+      // watch runs when they arrive.
+      w.reply.deliver(std::move(rep));
       st.watchers.push_back({w.watch_id, w.range, start, w.sink});
       catch_up(self, st.watchers.back());
       drop_canceled_watchers(st);
-      return rep;
     },
     [self](cluster_write& w) {
       auto& st = self->state;
-      if (!w.on_reply)
-        return; // nobody to answer: a caller bug, not worth a crash
       bool frees_space = std::holds_alternative<cluster::volume_delete>(w.cmd)
                          || std::holds_alternative<cluster::peer_remove>(w.cmd)
                          || std::holds_alternative<cluster::volume_reset>(w.cmd);
       if (auto why = admit_write(self, frees_space); !why.ok()) {
         cluster_write_reply rep;
         rep.st = std::move(why);
-        w.on_reply(std::move(rep));
-        return;
+        return w.reply.deliver(std::move(rep));
       }
       auto id = ++st.next_id;
-      auto deadline = self->clock().now() + w.timeout;
       self->send(st.raft,
                  raft::propose_cmd{id, proto::encode_command(std::move(w.cmd))});
-      st.writes.emplace(id, cluster_pending(std::move(w.on_reply), deadline));
-    },
-    [self](model_read& r) {
-      auto& st = self->state;
-      if (!r.run)
-        return;
-      auto deadline = self->clock().now() + r.timeout;
-      if (r.serializable) {
-        store_reader read = [&st](const kv::range_request& q) {
-          return read_range(st, q);
-        };
-        r.run(gd::status{}, &read);
-        return;
-      }
-      if (!st.raft) {
-        r.run(gd::status::error(status_code::no_quorum,
-                                "this monitor is still starting"),
-              nullptr);
-        return;
-      }
-      auto id = ++st.next_id;
-      self->send(st.raft, raft::read_index_cmd{id});
-      st.reads.emplace(id, pending_read{std::move(r.run), deadline});
+      st.writes.emplace(id, cluster_pending(std::move(w.reply),
+                                            self->clock().now() + w.timeout));
     },
     [self](kv_unwatch& u) {
       auto& st = self->state;

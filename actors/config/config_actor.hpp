@@ -6,7 +6,8 @@
 //
 // Writes are proposed to the Raft actor and answered from the apply path,
 // with the revision they produced: when the reply leaves, the write is on a
-// majority's disk. Reads are linearizable by default (ReadIndex: confirmed
+// majority's disk. Every request carries its reply promise
+// (actors/reply_promise.hpp). Reads are linearizable by default (ReadIndex: confirmed
 // with a quorum, served once applied that far); serializable reads are served
 // from the local store at once.
 
@@ -19,42 +20,27 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/config/cluster_queries.hpp"
 #include "actors/raft/raft_actor.hpp"
+#include "actors/reply_promise.hpp"
 #include "protocol/cluster_types.hpp"
 #include "protocol/kv_types.hpp"
 #include "store/kv_store.hpp"
 
 namespace gd::config {
 
-struct kv_write_reply;
-struct kv_read_reply;
-
-/// A replicated write.
-struct kv_write {
-  kv::write_request req;
-  /// Give up (unknown_outcome) if not committed within this.
-  std::chrono::milliseconds timeout{10000};
-  /// If set, the reply goes here (called on the config actor's thread; must
-  /// be quick and thread-safe) instead of to the requester, and the request
-  /// may be sent with anon_send. The RPC bridge uses this to save an actor
-  /// hop per request; it must enforce its own deadline, since a dead actor
-  /// calls nothing.
-  std::function<void(kv_write_reply)> on_reply;
-};
-
 struct kv_write_reply {
   gd::status st;
   kv::write_result result;
 };
 
-/// A read of a range.
-struct kv_read {
-  kv::range_request req;
-  /// Serve from the local store without confirming leadership (may be stale).
-  bool serializable = false;
+/// A replicated write. Answered through `reply`: ok once the write is
+/// applied on a majority (with its revision), else why nothing changed, or
+/// unknown_outcome if it was proposed but not confirmed by `timeout`.
+struct kv_write {
+  kv::write_request req;
   std::chrono::milliseconds timeout{10000};
-  /// As kv_write::on_reply.
-  std::function<void(kv_read_reply)> on_reply;
+  reply_promise<kv_write_reply> reply;
 };
 
 struct kv_read_reply {
@@ -62,17 +48,13 @@ struct kv_read_reply {
   kv::range_result result;
 };
 
-struct cluster_write_reply;
-
-/// A cluster model command (peer probe, volume create ...), proposed as one
-/// log entry and validated when applied (actors/config/cluster_apply.hpp).
-/// Ids the command needs (a new volume's UUID) must be filled in already.
-struct cluster_write {
-  cluster::command cmd;
+/// A read of a range, answered through `reply`.
+struct kv_read {
+  kv::range_request req;
+  /// Serve from the local store without confirming leadership (may be stale).
+  bool serializable = false;
   std::chrono::milliseconds timeout{10000};
-  /// The reply goes here, on the config actor's thread (quick and
-  /// thread-safe, as kv_write::on_reply). Required.
-  std::function<void(cluster_write_reply)> on_reply;
+  reply_promise<kv_read_reply> reply;
 };
 
 struct cluster_write_reply {
@@ -87,37 +69,50 @@ struct cluster_write_reply {
   std::optional<cluster::volume> volume;
 };
 
-/// Reads of the applied state, for model_read: through the open apply
-/// transaction. Throws store::store_error on a storage failure.
-using store_reader = std::function<kv::range_result(const kv::range_request&)>;
-
-/// A read of the cluster model (or any keys) by a function run on the
-/// config actor's thread.
-struct model_read {
-  /// Serve from the local store at once (may be stale).
-  bool serializable = false;
+/// A cluster model command (peer probe, volume create ...), proposed as one
+/// log entry and validated when applied (actors/config/cluster_apply.hpp),
+/// answered through `reply`. Ids the command needs (a new volume's UUID)
+/// must be filled in already.
+struct cluster_write {
+  cluster::command cmd;
   std::chrono::milliseconds timeout{10000};
-  /// Called exactly once, on the config actor's thread: with an ok status
-  /// and a reader once the read is confirmed (linearizable: it sees every
-  /// write acknowledged before the request arrived), or with the failure
-  /// and nullptr. Must be quick and must not keep the reader. Required.
-  std::function<void(const gd::status&, const store_reader*)> run;
+  reply_promise<cluster_write_reply> reply;
 };
 
-/// Starts a watch: events of revisions >= `start` (0: only future ones) on
-/// keys in `range` go to `sink` as watch_events messages, in revision order,
-/// each revision whole.
-struct kv_watch {
-  std::uint64_t watch_id = 0;
-  kv::key_range range;
-  kv::revision start = 0;
-  caf::actor sink;
+struct model_read_reply {
+  /// ok, or why the query has no answer (not_found, invalid ...) or could
+  /// not be served (no_quorum, timeout ...).
+  gd::status st;
+  /// The answer (meaningful if st.ok()): the alternative matching the query
+  /// (see cluster::model_answer).
+  cluster::model_answer value;
+};
+
+/// A named read of the cluster model (cluster::model_query), answered
+/// through `reply`: linearizable (it sees every write acknowledged before
+/// the request arrived) unless `serializable`.
+struct model_read {
+  cluster::model_query query;
+  bool serializable = false;
+  std::chrono::milliseconds timeout{10000};
+  reply_promise<model_read_reply> reply;
 };
 
 struct kv_watch_reply {
   gd::status st;
   /// The store revision when the watch started.
   kv::revision header_revision = 0;
+};
+
+/// Starts a watch: events of revisions >= `start` (0: only future ones) on
+/// keys in `range` go to `sink` as watch_events messages, in revision order,
+/// each revision whole. Answered through `reply` once started (or refused).
+struct kv_watch {
+  std::uint64_t watch_id = 0;
+  kv::key_range range;
+  kv::revision start = 0;
+  caf::actor sink;
+  reply_promise<kv_watch_reply> reply;
 };
 
 /// Stops a watch.
@@ -143,16 +138,16 @@ struct applied_query {
   std::uint64_t seq = 0;
 };
 
-/// The config actor: a state machine for the Raft actor plus the KV API.
+/// The config actor: a state machine for the Raft actor plus the KV API and
+/// the cluster model. Its client requests (kv_write, kv_read, cluster_write,
+/// model_read, kv_watch) carry their reply promise: one reply path, whoever
+/// asks (the RPC bridge, a test, the simulation).
 using config_actor = raft::state_machine_actor::extend<
   caf::reacts_to<raft::raft_actor>,
   caf::replies_to<applied_query>::with<store::applied_state>,
-  caf::replies_to<kv_write>::with<kv_write_reply>,
-  caf::replies_to<kv_read>::with<kv_read_reply>,
-  caf::replies_to<kv_watch>::with<kv_watch_reply>,
-  caf::reacts_to<kv_unwatch>,
-  caf::reacts_to<cluster_write>,
-  caf::reacts_to<model_read>>;
+  caf::reacts_to<kv_write>, caf::reacts_to<kv_read>,
+  caf::reacts_to<cluster_write>, caf::reacts_to<model_read>,
+  caf::reacts_to<kv_watch>, caf::reacts_to<kv_unwatch>>;
 
 struct config_actor_config {
   /// Refuse writes (no_space) once the store uses more than this fraction of
@@ -198,3 +193,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::kv_unwatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::watch_events)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::cluster_write)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::model_read)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::model_read_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::config::cluster_write_reply)

@@ -265,10 +265,7 @@ protected:
     auto name = text(c.getParams().getName());
     kj::Promise<model_result<list>> done = nullptr;
     if (monitor()) {
-      done = query<std::vector<cluster::volume>>(
-               [name](const cluster::model_reader& m) {
-                 return cluster::volumes_query(m, name);
-               })
+      done = query<std::vector<cluster::volume>>(cluster::ask::volumes{name})
                .then([](model_result<std::vector<cluster::volume>> r) {
                  model_result<list> out;
                  out.st = std::move(r.st);
@@ -301,9 +298,7 @@ protected:
     using list = std::vector<std::string>;
     kj::Promise<model_result<list>> done = nullptr;
     if (monitor()) {
-      done = query<list>([](const cluster::model_reader& m) {
-        return cluster::query_result<list>{{}, m.volume_names()};
-      });
+      done = query<list>(cluster::ask::volume_names{});
     } else {
       done = read_via_monitors<list>(
         [](schema::Cluster::Client m) {
@@ -334,9 +329,7 @@ protected:
     auto key = text(p.getKey());
     kj::Promise<model_result<list>> done = nullptr;
     if (monitor()) {
-      done = query<list>([name, key](const cluster::model_reader& m) {
-        return cluster::options_query(m, name, key);
-      });
+      done = query<list>(cluster::ask::options{name, key});
     } else {
       done = read_via_monitors<list>(
         [name, key](schema::Cluster::Client m) {
@@ -362,10 +355,7 @@ protected:
     bool client = p.getClient();
     kj::Promise<model_result<cluster::volfile>> done = nullptr;
     if (monitor()) {
-      done = query<cluster::volfile>(
-        [name, brick, client](const cluster::model_reader& m) {
-          return cluster::volfile_query(m, name, brick, client);
-        });
+      done = query<cluster::volfile>(cluster::ask::volfile{name, brick, client});
     } else {
       done = read_via_monitors<cluster::volfile>(
         [name, brick, client](schema::Cluster::Client m) {
@@ -437,22 +427,10 @@ private:
       });
   }
 
-  /// Runs a read of the model on the config actor (linearizable).
-  template <class T, class Query>
-  kj::Promise<model_result<T>> query(Query q) {
-    return ask_model<cluster::query_result<T>>(
-             ctx_, false, request_timeout(0),
-             [q](const config::store_reader& read) {
-               cluster::model_reader m(read);
-               return q(m);
-             })
-      .then([](model_result<cluster::query_result<T>> r) {
-        model_result<T> out;
-        out.st = r.st.ok() ? std::move(r.value.st) : std::move(r.st);
-        if (out.st.ok())
-          out.value = std::move(r.value.value);
-        return out;
-      });
+  /// Runs a named read of the model on the config actor (linearizable).
+  template <class T>
+  kj::Promise<model_result<T>> query(cluster::model_query q) {
+    return ask_query<T>(ctx_, std::move(q), false, request_timeout(0));
   }
 
   /// HOST:PORT of every monitor in the current configuration; empty if the
@@ -489,10 +467,7 @@ private:
 
   kj::Promise<model_result<std::vector<cluster::peer_info>>> local_peers() {
     using list = std::vector<cluster::peer_info>;
-    return query<std::vector<cluster::peer>>([](const cluster::model_reader& m) {
-             return cluster::query_result<std::vector<cluster::peer>>{{},
-                                                                      m.peers()};
-           })
+    return query<std::vector<cluster::peer>>(cluster::ask::peers{})
       .then([this](model_result<std::vector<cluster::peer>> r)
               -> kj::Promise<model_result<list>> {
         if (!r.st.ok())
@@ -618,9 +593,7 @@ private:
 
   kj::Promise<change_outcome> detach(const std::string& host, bool force) {
     using found = std::optional<cluster::peer>;
-    return query<found>([host](const cluster::model_reader& m) {
-             return cluster::query_result<found>{{}, m.peer_by_host(host)};
-           })
+    return query<found>(cluster::ask::peer_by_host{host})
       .then([this, host, force](model_result<found> r)
               -> kj::Promise<change_outcome> {
         if (!r.st.ok())

@@ -30,29 +30,41 @@ kj_loop::~kj_loop() {
     thread_.join();
 }
 
-void kj_loop::post(std::function<void()> fn) {
+void kj_loop::inbox::post(std::function<void()> fn) {
   kj::Own<kj::CrossThreadPromiseFulfiller<void>> wake;
   {
-    std::lock_guard<std::mutex> guard(mu_);
-    if (stopping_)
+    std::lock_guard<std::mutex> guard(mu);
+    if (stopping)
       return;
-    queue_.push_back(std::move(fn));
-    wake = kj::mv(waiter_);
+    queue.push_back(std::move(fn));
+    wake = kj::mv(waiter);
   }
   // why: only the first post after the loop went to sleep pays for a wakeup.
   if (wake)
     wake->fulfill();
 }
 
-void kj_loop::stop() {
+void kj_loop::inbox::stop() {
   kj::Own<kj::CrossThreadPromiseFulfiller<void>> wake;
   {
-    std::lock_guard<std::mutex> guard(mu_);
-    stopping_ = true;
-    wake = kj::mv(waiter_);
+    std::lock_guard<std::mutex> guard(mu);
+    stopping = true;
+    wake = kj::mv(waiter);
   }
   if (wake)
     wake->fulfill();
+}
+
+void kj_loop::poster::operator()(std::function<void()> fn) const {
+  in_->post(std::move(fn));
+}
+
+void kj_loop::post(std::function<void()> fn) {
+  inbox_->post(std::move(fn));
+}
+
+void kj_loop::stop() {
+  inbox_->stop();
 }
 
 void kj_loop::run(init_fn init, teardown_fn teardown,
@@ -69,10 +81,10 @@ void kj_loop::run(init_fn init, teardown_fn teardown,
     auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
     bool stopping;
     {
-      std::lock_guard<std::mutex> guard(mu_);
-      stopping = stopping_;
-      if (queue_.empty() && !stopping)
-        waiter_ = kj::mv(paf.fulfiller);
+      std::lock_guard<std::mutex> guard(inbox_->mu);
+      stopping = inbox_->stopping;
+      if (inbox_->queue.empty() && !stopping)
+        inbox_->waiter = kj::mv(paf.fulfiller);
       else
         paf.fulfiller->fulfill();
     }
@@ -80,9 +92,9 @@ void kj_loop::run(init_fn init, teardown_fn teardown,
     paf.promise.wait(io.waitScope);
     std::deque<std::function<void()>> work;
     {
-      std::lock_guard<std::mutex> guard(mu_);
-      work.swap(queue_);
-      waiter_ = nullptr;
+      std::lock_guard<std::mutex> guard(inbox_->mu);
+      work.swap(inbox_->queue);
+      inbox_->waiter = nullptr;
     }
     for (auto& fn : work) {
       try {

@@ -16,6 +16,8 @@
 namespace gd::rpc {
 
 class kj_loop {
+  struct inbox;
+
 public:
   /// Runs on the loop thread before anything else; may wait on promises.
   /// Gets the loop itself: the constructor has not returned yet.
@@ -23,6 +25,23 @@ public:
   /// Runs on the loop thread after the last posted work, to destroy the KJ
   /// objects init created (they must die on this thread).
   using teardown_fn = std::function<void()>;
+
+  /// A copyable handle that posts work to the loop from any thread. It may
+  /// outlive the loop: once the loop stopped (or is gone), work posted
+  /// through it is dropped. Reply sinks that actors call keep one of these,
+  /// never a pointer to the loop.
+  class poster {
+  public:
+    /// As kj_loop::post.
+    void operator()(std::function<void()> fn) const;
+
+  private:
+    friend class kj_loop;
+    explicit poster(std::shared_ptr<inbox> in) : in_(std::move(in)) {
+      // nop
+    }
+    std::shared_ptr<inbox> in_;
+  };
 
   /// Starts the thread and returns once `init` has run. Rethrows what init
   /// threw (e.g. a port that cannot be bound), after stopping the thread.
@@ -39,18 +58,29 @@ public:
   /// and otherwise ignored.
   void post(std::function<void()> fn);
 
+  /// A handle for post() that stays safe to call after the loop is gone.
+  poster make_poster() const { return poster(inbox_); }
+
   /// Makes the loop finish the queued work, run the teardown and end.
   /// Thread-safe; idempotent. Does not wait (the destructor joins).
   void stop();
 
 private:
+  /// What posting threads share with the loop thread.
+  struct inbox {
+    std::mutex mu;
+    std::deque<std::function<void()>> queue;
+    /// Set while the loop sleeps with an empty queue; fulfilled to wake it.
+    kj::Own<kj::CrossThreadPromiseFulfiller<void>> waiter;
+    bool stopping = false;
+
+    void post(std::function<void()> fn);
+    void stop();
+  };
+
   void run(init_fn init, teardown_fn teardown, std::promise<void>& started);
 
-  std::mutex mu_;
-  std::deque<std::function<void()>> queue_;
-  /// Set while the loop sleeps with an empty queue; fulfilled to wake it.
-  kj::Own<kj::CrossThreadPromiseFulfiller<void>> waiter_;
-  bool stopping_ = false;
+  std::shared_ptr<inbox> inbox_ = std::make_shared<inbox>();
   std::thread thread_;
 };
 

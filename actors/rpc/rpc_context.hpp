@@ -4,7 +4,6 @@
 // serves, and its KJ machinery. Lives on, and is only touched from, the KJ
 // thread (the CAF handles inside are thread-safe to send to).
 
-#include <any>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,14 +41,8 @@ struct node_identity {
   std::string uuid;
 };
 
-/// What a model read hands back to the KJ thread (see ask_model).
-struct model_answer {
-  gd::status st;
-  std::any value;
-};
-
 /// Requests sent to an actor whose answers come back through the KJ loop
-/// (see config::kv_write::on_reply), by request id.
+/// (their reply promises post to it; see ask_config), by request id.
 template <class Reply>
 struct reply_table {
   std::uint64_t next_id = 0;
@@ -74,9 +67,11 @@ struct rpc_context {
   /// KV requests waiting for the config actor's answer.
   reply_table<config::kv_write_reply> write_replies;
   reply_table<config::kv_read_reply> read_replies;
-  /// Cluster commands and model reads waiting for the config actor.
+  /// Cluster commands, model reads and watch starts waiting for the config
+  /// actor.
   reply_table<config::cluster_write_reply> cluster_replies;
-  reply_table<model_answer> model_replies;
+  reply_table<config::model_read_reply> model_replies;
+  reply_table<config::kv_watch_reply> watch_replies;
   /// Agents: HOST:PORT of the cluster's monitors (they get the cluster
   /// requests). Monitors: unused (they serve them).
   std::vector<std::string> monitors;

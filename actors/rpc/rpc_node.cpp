@@ -63,7 +63,7 @@ struct kj_side {
       pool(io, opts),
       sender(pool, cfg.self.cluster_id, cfg.self.id, cfg.self.address),
       ctx{cfg.self, sys, loop, bridge, pool, sender,
-          io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {},
+          io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {}, {},
           cfg.monitors, cfg.save_membership},
       log(cfg.log),
       max_connections(cfg.max_connections),

@@ -1,12 +1,10 @@
 #pragma once
 
 // What the Cap'n Proto services of a daemon share (KJ thread only): request
-// deadlines, failure statuses, forwarding rules, and the two ways of asking
-// the local config actor without an actor hop for the answer (ask_config for
-// KV and cluster writes and KV reads, ask_model for reads of the cluster
-// model).
+// deadlines, failure statuses, forwarding rules, and asking the local config
+// actor without an actor hop for the answer (ask_config for any request that
+// carries a reply promise, ask_query for named reads of the cluster model).
 
-#include <any>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -80,29 +78,42 @@ inline gd::status bridge_failure(const kj::Exception& e, bool write) {
                  std::string("internal error: ") + e.getDescription().cStr());
 }
 
-/// Sends `msg` straight to the config actor and returns its answer, which
-/// comes back through the KJ loop (no actor hop, and bursts of answers share
-/// one wakeup). Rejected if no answer arrives within `limit`: a dead or
-/// stuck actor gives an error, never a hang.
+/// A reply promise whose answer comes back to the KJ thread: it fulfills
+/// the entry `id` of `table` (if the caller still waits). Safe whatever the
+/// actor does with it, even after the loop is gone (kj_loop::poster).
+template <class Reply>
+reply_promise<Reply> reply_via_loop(rpc_context& ctx, reply_table<Reply>& table,
+                                    kj::Own<kj::PromiseFulfiller<Reply>> f) {
+  auto id = ++table.next_id;
+  table.waiting.emplace(id, kj::mv(f));
+  auto* t = &table;
+  return reply_promise<Reply>(
+    [post = ctx.loop.make_poster(), t, id](Reply r) {
+      // On the actor's thread: hand the answer to the KJ thread, where the
+      // table lives (posted work runs only while it does).
+      post([t, id, r = std::move(r)]() mutable {
+        auto it = t->waiting.find(id);
+        if (it == t->waiting.end())
+          return; // the caller gave up
+        auto f = kj::mv(it->second);
+        t->waiting.erase(it);
+        f->fulfill(kj::mv(r));
+      });
+    });
+}
+
+/// Sends `msg` (a request with a `reply` promise) straight to the config
+/// actor and returns its answer, which comes back through the KJ loop (no
+/// actor hop, and bursts of answers share one wakeup). Rejected if no answer
+/// arrives within `limit`; a request the actor drops is answered as failed
+/// by its promise at once.
 template <class Reply, class Msg>
 kj::Promise<Reply> ask_config(rpc_context& ctx, reply_table<Reply>& table,
                               Msg msg, std::chrono::milliseconds limit) {
   auto paf = kj::newPromiseAndFulfiller<Reply>();
-  auto id = ++table.next_id;
-  table.waiting.emplace(id, kj::mv(paf.fulfiller));
-  auto* loop = &ctx.loop;
+  msg.reply = reply_via_loop(ctx, table, kj::mv(paf.fulfiller));
+  auto id = table.next_id;
   auto* t = &table;
-  msg.on_reply = [loop, t, id](Reply r) {
-    // On the config actor's thread: hand the answer to the KJ thread.
-    loop->post([t, id, r = std::move(r)]() mutable {
-      auto it = t->waiting.find(id);
-      if (it == t->waiting.end())
-        return; // the caller gave up
-      auto f = kj::mv(it->second);
-      t->waiting.erase(it);
-      f->fulfill(kj::mv(r));
-    });
-  };
   caf::anon_send(ctx.config, std::move(msg));
   return ctx.timer
     .timeoutAfter(static_cast<std::int64_t>(limit.count()) * kj::MILLISECONDS,
@@ -110,74 +121,45 @@ kj::Promise<Reply> ask_config(rpc_context& ctx, reply_table<Reply>& table,
     .attach(kj::defer([t, id]() { t->waiting.erase(id); }));
 }
 
-/// The answer of ask_model: `value` is meaningful only if st.ok().
+/// The answer of a model query: `value` is meaningful only if st.ok().
 template <class T>
 struct model_result {
   gd::status st;
   T value{};
 };
 
-/// Runs `query(reader)` on the config actor's thread once a read of the
-/// store is confirmed (linearizable unless `serializable`), and returns its
-/// result on the KJ thread. `query` returns a copyable T and may throw
-/// store::store_error or proto::decode_error (answered as `failed`). Never
-/// rejects: a dead actor or a missed deadline gives a failure status.
-/// Precondition: ctx.config is set.
-template <class T, class Query>
-kj::Promise<model_result<T>> ask_model(rpc_context& ctx, bool serializable,
-                                       std::chrono::milliseconds timeout,
-                                       Query query) {
-  auto paf = kj::newPromiseAndFulfiller<model_answer>();
-  auto& table = ctx.model_replies;
-  auto id = ++table.next_id;
-  table.waiting.emplace(id, kj::mv(paf.fulfiller));
-  auto* loop = &ctx.loop;
-  auto* t = &table;
+/// Runs the named query `q` on the config actor (linearizable unless
+/// `serializable`) and returns its answer, of type T (the alternative of
+/// cluster::model_answer that `q` gives). Never rejects: a dead actor or a
+/// missed deadline gives a failure status. Precondition: ctx.config is set.
+template <class T>
+kj::Promise<model_result<T>> ask_query(rpc_context& ctx, cluster::model_query q,
+                                       bool serializable,
+                                       std::chrono::milliseconds timeout) {
   config::model_read r;
+  r.query = std::move(q);
   r.serializable = serializable;
   r.timeout = timeout;
-  r.run = [loop, t, id, query](const gd::status& st,
-                               const config::store_reader* read) {
-    model_answer a;
-    a.st = st;
-    if (read) {
-      try {
-        a.value = std::any(query(*read));
-      } catch (const store::store_error& e) {
-        a.st = failure(status_code::failed, e.what());
-      } catch (const proto::decode_error& e) {
-        a.st = failure(status_code::failed,
-                       std::string("a stored record is corrupt: ") + e.what());
-      }
-    }
-    loop->post([t, id, a = std::move(a)]() mutable {
-      auto it = t->waiting.find(id);
-      if (it == t->waiting.end())
-        return;
-      auto f = kj::mv(it->second);
-      t->waiting.erase(it);
-      f->fulfill(kj::mv(a));
-    });
-  };
-  caf::anon_send(ctx.config, std::move(r));
-  auto limit = timeout + bridge_slack;
-  return ctx.timer
-    .timeoutAfter(static_cast<std::int64_t>(limit.count()) * kj::MILLISECONDS,
-                  kj::mv(paf.promise))
+  return ask_config(ctx, ctx.model_replies, std::move(r), timeout + bridge_slack)
     .then(
-      [](model_answer a) {
+      [](config::model_read_reply a) {
         model_result<T> out;
         out.st = std::move(a.st);
-        if (out.st.ok())
-          out.value = std::any_cast<T>(std::move(a.value));
+        if (!out.st.ok())
+          return out;
+        if (auto* v = std::get_if<T>(&a.value))
+          out.value = std::move(*v);
+        else
+          out.st = failure(status_code::failed,
+                           "internal error: the model query answered with "
+                           "the wrong kind of value");
         return out;
       },
       [](kj::Exception&& e) {
         model_result<T> out;
         out.st = bridge_failure(e, false);
         return out;
-      })
-    .attach(kj::defer([t, id]() { t->waiting.erase(id); }));
+      });
 }
 
 } // namespace gd::rpc

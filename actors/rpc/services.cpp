@@ -193,8 +193,7 @@ protected:
     w.start = p.getStartRevision();
     w.sink = sink;
     auto* ctx = &ctx_;
-    return ctx_.bridge
-      .ask<config::kv_watch_reply>(ctx_.config, std::move(w), 10s)
+    return ask_config(ctx_, ctx_.watch_replies, std::move(w), 10s)
       .then(
         [](config::kv_watch_reply rep) { return rep; },
         [](kj::Exception&& e) {

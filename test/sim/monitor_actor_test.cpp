@@ -20,6 +20,7 @@
 #include "store/lmdb_raft_log.hpp"
 #include "store/memory_raft_log.hpp"
 #include "test/sim/sim_net.hpp"
+#include "test/sim/sim_reply.hpp"
 #include "test/support/raft_printers.hpp"
 
 using namespace gd;
@@ -37,25 +38,24 @@ struct monitor {
 struct collector_state {
   std::vector<config::kv_write_reply> writes;
   std::vector<config::kv_read_reply> reads;
-  std::size_t errors = 0;
   static inline const char* name = "collector";
 };
 
 caf::behavior collector(caf::stateful_actor<collector_state>* self) {
   return {
     [self](config::config_actor& to, config::kv_write& w) {
-      self->request(to, 30s, std::move(w))
-        .then([self](config::kv_write_reply& r) {
-                self->state.writes.push_back(std::move(r));
-              },
-              [self](caf::error&) { ++self->state.errors; });
+      w.reply = sim::reply_to<config::kv_write_reply>(self, 0);
+      caf::anon_send(to, std::move(w));
     },
     [self](config::config_actor& to, config::kv_read& r) {
-      self->request(to, 30s, std::move(r))
-        .then([self](config::kv_read_reply& r) {
-                self->state.reads.push_back(std::move(r));
-              },
-              [self](caf::error&) { ++self->state.errors; });
+      r.reply = sim::reply_to<config::kv_read_reply>(self, 0);
+      caf::anon_send(to, std::move(r));
+    },
+    [self](sim::tagged_reply<config::kv_write_reply>& r) {
+      self->state.writes.push_back(std::move(r.value));
+    },
+    [self](sim::tagged_reply<config::kv_read_reply>& r) {
+      self->state.reads.push_back(std::move(r.value));
     },
   };
 }

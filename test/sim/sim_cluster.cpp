@@ -21,6 +21,7 @@
 #include "store/bootstrap.hpp"
 #include "store/checksum.hpp"
 #include "test/sim/checked_log.hpp"
+#include "test/sim/sim_reply.hpp"
 
 namespace gd::sim {
 
@@ -132,6 +133,10 @@ struct client_state {
   std::size_t preferred = 0;
   std::uint64_t counter = 0;
   std::map<std::string, std::optional<std::string>> last_seen;
+  /// What to do with the answer to each request in flight, by tag.
+  std::uint64_t next_tag = 0;
+  std::map<std::uint64_t, std::function<void(config::kv_read_reply&)>> reads;
+  std::map<std::uint64_t, std::function<void(config::kv_write_reply&)>> writes;
   static inline const char* name = "sim_client";
 };
 
@@ -202,8 +207,9 @@ caf::behavior client_main(caf::stateful_actor<client_state>* self,
       config::kv_read r;
       r.req.range.key = key;
       r.timeout = 2s;
-      self->request(target, 3s, std::move(r))
-        .then(
+      auto tag = ++st.next_tag;
+      r.reply = reply_to<config::kv_read_reply>(self, tag);
+      st.reads.emplace(tag,
           [self, h, key, on_hint, again](config::kv_read_reply& rep) {
             auto& env = *self->state.env;
             on_hint(rep.st);
@@ -219,13 +225,8 @@ caf::behavior client_main(caf::stateful_actor<client_state>* self,
               env.history.discard(h);
             }
             again();
-          },
-          [self, h, again](caf::error&) {
-            self->state.env->history.discard(h);
-            self->state.preferred
-              = self->state.rng.below(self->state.env->targets.size());
-            again();
           });
+      caf::anon_send(target, std::move(r));
       return;
     }
     config::kv_write w;
@@ -260,8 +261,9 @@ caf::behavior client_main(caf::stateful_actor<client_state>* self,
     }
     auto type = op.type;
     auto h = env.history.invoke(std::move(op));
-    self->request(target, 3s, std::move(w))
-      .then(
+    auto tag = ++st.next_tag;
+    w.reply = reply_to<config::kv_write_reply>(self, tag);
+    st.writes.emplace(tag,
         [self, h, type, key, value, on_hint, again](config::kv_write_reply& rep) {
           auto& env = *self->state.env;
           on_hint(rep.st);
@@ -297,19 +299,27 @@ caf::behavior client_main(caf::stateful_actor<client_state>* self,
             env.history.complete_unknown(h);
           }
           again();
-        },
-        [self, h, again](caf::error& err) {
-          if (std::getenv("GD_SIM_DEBUG"))
-            std::cerr << "write error: " << self->system().render(err) << "\n";
-          ++self->state.env->ops_unknown;
-          self->state.env->history.complete_unknown(h);
-          self->state.preferred
-            = self->state.rng.below(self->state.env->targets.size());
-          again();
         });
+    caf::anon_send(target, std::move(w));
   };
   return {
     [issue](next_atom) { issue(); },
+    [self](tagged_reply<config::kv_read_reply>& r) {
+      auto it = self->state.reads.find(r.tag);
+      if (it == self->state.reads.end())
+        return;
+      auto k = std::move(it->second);
+      self->state.reads.erase(it);
+      k(r.value);
+    },
+    [self](tagged_reply<config::kv_write_reply>& r) {
+      auto it = self->state.writes.find(r.tag);
+      if (it == self->state.writes.end())
+        return;
+      auto k = std::move(it->second);
+      self->state.writes.erase(it);
+      k(r.value);
+    },
   };
 }
 
