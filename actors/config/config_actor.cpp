@@ -177,9 +177,6 @@ void note(config_state& st, const std::string& what) {
     st.cfg.on_event("config: " + what);
 }
 
-/// How long applied entries may wait in the open transaction (etcd batches
-/// its backend commits the same way, every 100 ms).
-constexpr auto commit_interval = std::chrono::milliseconds(100);
 /// Commit the open transaction early past these sizes.
 constexpr std::size_t max_batch_entries = 10000;
 constexpr std::size_t max_batch_bytes = std::size_t{16} << 20;
@@ -525,7 +522,7 @@ gd::status admit_write(self_ptr self, bool frees_space) {
 void sweep(self_ptr self) {
   auto& st = self->state;
   auto now = self->clock().now();
-  if (st.batch && now - st.batch_opened >= commit_interval) {
+  if (st.batch && now - st.batch_opened >= st.cfg.commit_interval) {
     try {
       commit_batch(st);
     } catch (const store::store_error& e) {

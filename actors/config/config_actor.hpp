@@ -156,6 +156,10 @@ struct config_actor_config {
   kv::limits limits;
   /// How often deadlines are checked and applied entries committed.
   std::chrono::milliseconds sweep_interval{25};
+  /// How long applied entries may wait in the open transaction before it is
+  /// committed (etcd batches its backend commits the same way, every
+  /// 100 ms). A crash loses them; the restart re-applies them from the log.
+  std::chrono::milliseconds commit_interval{100};
   /// Events a watch that is behind is sent per step of its catch-up; a
   /// watcher far behind gets one step per message the actor handles, so it
   /// cannot starve the others.

@@ -979,7 +979,6 @@ void node::truncate_from(log_index from) {
   log_.truncate_suffix(from);
   durable_ = std::min(durable_, from - 1);
   out_.must_sync = true;
-  out_.truncated = true;
   auto first_gone = configs_.lower_bound(from);
   if (first_gone != configs_.end()) {
     configs_.erase(first_gone, configs_.end());
@@ -1107,7 +1106,7 @@ bool node::in_lease() const {
 
 bool node::has_ready() const {
   return !out_.early.empty() || !out_.messages.empty() || out_.must_sync
-         || out_.truncated || out_.restored
+         || out_.restored
          || !out_.reads.empty() || !out_.failed_reads.empty()
          || broadcast_pending_ || round_needed_
          || out_.commit_index != commit_;

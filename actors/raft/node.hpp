@@ -139,9 +139,6 @@ struct ready {
   log_index commit_index = 0;
   /// The log was reset to this snapshot (install_snapshot).
   std::optional<snapshot_meta> restored;
-  /// Entries were truncated (a new leader replaced a conflicting suffix):
-  /// proposals the owner still waits for may be gone for good.
-  bool truncated = false;
   /// Reads confirmed by a quorum (ReadIndex).
   std::vector<read_state> reads;
   /// Contexts of reads that cannot be served here (no leader, lost
@@ -233,6 +230,9 @@ public:
   role current_role() const { return role_; }
   term_t term() const { return term_; }
   member_id voted_for() const { return vote_; }
+  /// True if the term and vote are on disk (no change since the last
+  /// synced()); until then nothing of this term leaves the member.
+  bool hard_state_durable() const { return !hard_state_unsynced_; }
   /// The leader this member knows of in its term, or no_member.
   member_id leader() const { return leader_; }
   log_index commit_index() const { return commit_; }

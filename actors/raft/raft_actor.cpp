@@ -76,8 +76,12 @@ struct raft_state {
   bool flush_pending = false;
   std::uint64_t ticks = 0;
 
-  std::map<log_index, pending_proposal> proposals;
-  std::map<log_index, pending_change> changes;
+  /// Proposals and membership changes waiting for their index to commit.
+  /// An index may hold several, of different terms (a leader that lost and
+  /// regained leadership reuses indexes; the entry of the earlier term may
+  /// still commit elsewhere); the term that commits there decides each.
+  std::multimap<log_index, pending_proposal> proposals;
+  std::multimap<log_index, pending_change> changes;
   std::optional<pending_transfer> transfer;
 
   bool leader_reported = false;
@@ -118,6 +122,13 @@ void schedule_flush(self_ptr self) {
   if (st.flush_pending)
     return;
   st.flush_pending = true;
+  if (st.cfg.buggify_delay) {
+    auto d = st.cfg.buggify_delay();
+    if (d.count() > 0) {
+      self->delayed_send(self, d, flush_atom::value);
+      return;
+    }
+  }
   // why: the flush lands behind everything already queued, so all those
   // proposals and messages share one log sync (group commit).
   self->send(self, flush_atom::value);
@@ -212,8 +223,11 @@ void start_snapshot_send(self_ptr self, member_id peer) {
           return;
         }
         const auto& log = *st.log;
+        // why: the state machine's applied index may exceed the commit
+        // index a new leader knows yet (it was committed before), never
+        // the log's end.
         if (f.meta.index < log.snapshot().index
-            || f.meta.index > st.core->commit_index()
+            || f.meta.index > log.last_index()
             || log.term_at(f.meta.index) != f.meta.term) {
           // why: a copy that does not match the log cannot be continued
           // from it; the core retries with a fresh one.
@@ -390,13 +404,14 @@ void hand_committed(self_ptr self, log_index commit) {
     auto hi = std::min(commit, st.handed + st.cfg.max_apply_batch);
     for (auto i = st.handed + 1; i <= hi; ++i) {
       const auto& e = st.log->at(i);
-      if (auto p = st.proposals.find(i); p != st.proposals.end()) {
+      auto ps = st.proposals.equal_range(i);
+      for (auto p = ps.first; p != ps.second; ++p)
         b.proposals.push_back({p->second.request_id, i,
                                p->second.term == e.term ? fate::applied
                                                         : fate::dropped});
-        st.proposals.erase(p);
-      }
-      if (auto c = st.changes.find(i); c != st.changes.end()) {
+      st.proposals.erase(ps.first, ps.second);
+      auto cs = st.changes.equal_range(i);
+      for (auto c = cs.first; c != cs.second; ++c) {
         member_change_result res;
         res.index = i;
         if (c->second.term == e.term) {
@@ -408,53 +423,13 @@ void hand_committed(self_ptr self, log_index commit) {
           res.st.leader = hint_of(*st.core);
         }
         c->second.promise.deliver(std::move(res));
-        st.changes.erase(c);
       }
+      st.changes.erase(cs.first, cs.second);
       b.entries.push_back(e);
     }
     st.handed = hi;
     self->send(st.sm, std::move(b));
   }
-}
-
-/// Answers the waiting proposals and changes whose entry the log no longer
-/// holds. By Log Matching, a pending (index, term) that the log does not hold
-/// now never will again (only the leader of that term made it: this member,
-/// in the past), so it can never commit: its requester learns that nothing
-/// changed now, not at its deadline. Entries through `handed` were settled
-/// already; those a snapshot replaced are settled by settle_restored.
-void drop_replaced(self_ptr self) {
-  auto& st = self->state;
-  const auto& log = *st.log;
-  auto gone = [&](log_index i, term_t t) {
-    return i > st.handed && i > log.snapshot().index
-           && (i > log.last_index() || log.term_at(i) != t);
-  };
-  apply_batch b;
-  for (auto it = st.proposals.begin(); it != st.proposals.end();) {
-    if (!gone(it->first, it->second.term)) {
-      ++it;
-      continue;
-    }
-    b.proposals.push_back({it->second.request_id, it->first, fate::dropped});
-    it = st.proposals.erase(it);
-  }
-  for (auto it = st.changes.begin(); it != st.changes.end();) {
-    if (!gone(it->first, it->second.term)) {
-      ++it;
-      continue;
-    }
-    member_change_result res;
-    res.index = it->first;
-    res.st = gd::status::error(status_code::not_leader,
-                               "leadership changed before the change "
-                               "committed; nothing changed");
-    res.st.leader = hint_of(*st.core);
-    it->second.promise.deliver(std::move(res));
-    it = st.changes.erase(it);
-  }
-  if (!b.proposals.empty())
-    self->send(st.sm, std::move(b));
 }
 
 /// Proposals whose index a snapshot replaced can no longer be judged.
@@ -545,14 +520,38 @@ void fatal(self_ptr self, const std::string& what) {
   self->quit(caf::make_error(caf::sec::runtime_error, what));
 }
 
+/// What is left to do of a ready once its sync is done (steps 2-5 of
+/// raft::ready).
+struct after_sync {
+  ready r;
+  std::map<member_id, peer_batch> late;
+  std::vector<member_id> late_snapshots;
+};
+
+void finish_ready(self_ptr self, after_sync& rest) {
+  auto& st = self->state;
+  auto& r = rest.r;
+  if (r.must_sync)
+    st.core->synced();
+  send_batches(self, rest.late);
+  for (auto to : rest.late_snapshots)
+    start_snapshot_send(self, to);
+  if (r.restored)
+    settle_restored(self, r.restored->index);
+  hand_committed(self, r.commit_index);
+  if (!r.reads.empty() || !r.failed_reads.empty())
+    self->send(st.sm, reads_ready{std::move(r.reads),
+                                  std::move(r.failed_reads)});
+}
+
 void process_ready(self_ptr self) {
   auto& st = self->state;
   while (st.core->has_ready()) {
-    auto r = st.core->take_ready();
+    after_sync rest;
+    rest.r = st.core->take_ready();
+    auto& r = rest.r;
     std::map<member_id, peer_batch> early;
-    std::map<member_id, peer_batch> late;
     std::vector<member_id> early_snapshots;
-    std::vector<member_id> late_snapshots;
     auto sort = [](std::vector<message>& from,
                    std::map<member_id, peer_batch>& into,
                    std::vector<member_id>& snapshots) {
@@ -564,18 +563,14 @@ void process_ready(self_ptr self) {
         auto to = m.to;
         into[to].messages.push_back(std::move(m));
       }
+      from.clear();
     };
     sort(r.early, early, early_snapshots);
-    sort(r.messages, late, late_snapshots);
+    sort(r.messages, rest.late, rest.late_snapshots);
     send_batches(self, early);
     for (auto to : early_snapshots)
       start_snapshot_send(self, to);
     if (r.must_sync) {
-      if (st.cfg.crash_before_sync && st.cfg.crash_before_sync()) {
-        self->quit(caf::make_error(caf::sec::runtime_error,
-                                   std::string("simulated crash before sync")));
-        return;
-      }
       try {
         st.log->sync();
       } catch (const store::store_error& e) {
@@ -584,19 +579,25 @@ void process_ready(self_ptr self) {
         fatal(self, std::string("cannot persist the raft log: ") + e.what());
         return;
       }
-      st.core->synced();
+      if (st.cfg.disk) {
+        // Simulation: the fsync takes simulated time, and nothing else runs
+        // meanwhile (await), as in a thread blocked in fsync.
+        auto held = std::make_shared<after_sync>(std::move(rest));
+        self->request(st.cfg.disk, std::chrono::seconds(3600),
+                      disk_sync{st.core->id()})
+          .await(
+            [self, held](bool) {
+              finish_ready(self, *held);
+              process_ready(self);
+            },
+            [self](caf::error& e) {
+              fatal(self, "the simulated disk failed: "
+                            + self->system().render(e));
+            });
+        return;
+      }
     }
-    send_batches(self, late);
-    for (auto to : late_snapshots)
-      start_snapshot_send(self, to);
-    if (r.truncated)
-      drop_replaced(self);
-    if (r.restored)
-      settle_restored(self, r.restored->index);
-    hand_committed(self, r.commit_index);
-    if (!r.reads.empty() || !r.failed_reads.empty())
-      self->send(st.sm, reads_ready{std::move(r.reads),
-                                    std::move(r.failed_reads)});
+    finish_ready(self, rest);
   }
   report_changes(self);
 }
@@ -752,11 +753,10 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
                                          from_propose(out, *st.core)});
         return;
       }
-      // why: a proposal of an earlier leadership still waiting at this index
-      // was replaced (the log holds the new entry there now).
-      if (st.proposals.count(out.index) > 0 || st.changes.count(out.index) > 0)
-        drop_replaced(self);
-      st.proposals[out.index] = {out.term, p.request_id};
+      // why: a proposal of an earlier leadership may still wait at this
+      // index; its entry may yet commit elsewhere, so both wait, and the
+      // term of the entry that commits there settles each.
+      st.proposals.emplace(out.index, pending_proposal{out.term, p.request_id});
       schedule_flush(self);
     },
     [self](read_index_cmd& r) {
@@ -791,10 +791,8 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
         res.st = from_propose(out, *st.core);
         return res;
       }
-      if (st.proposals.count(out.index) > 0 || st.changes.count(out.index) > 0)
-        drop_replaced(self);
       auto promise = self->make_response_promise<member_change_result>();
-      st.changes[out.index] = {out.term, promise};
+      st.changes.emplace(out.index, pending_change{out.term, promise});
       schedule_flush(self);
       return promise;
     },

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
@@ -75,10 +76,14 @@ struct raft_actor_config {
   /// transport actor, which then only gets directory updates. The RPC side
   /// uses it to save an actor hop per batch.
   std::function<void(peer_batch)> send_batch;
-  /// Test hook (simulation only): asked before each log sync; if it returns
-  /// true the actor stops right there, as if the process died after sending
-  /// the early messages but before anything reached the disk.
-  std::function<bool()> crash_before_sync;
+  /// Simulation only: if set, each log sync also waits for this actor to
+  /// answer a disk_sync (true) before the member goes on: the fsync takes
+  /// simulated time, during which the member handles nothing else (as a
+  /// thread blocked in fsync), and a crash meanwhile loses what it synced.
+  caf::actor disk;
+  /// Simulation only (BUGGIFY): a random extra delay before each flush of
+  /// the core's outputs (0: none).
+  std::function<std::chrono::milliseconds()> buggify_delay;
 };
 
 /// Reconciles `log` with the state machine's position and spawns the member.
@@ -106,6 +111,7 @@ const store::raft_log* inspect_log(const raft_actor& h);
 } // namespace gd::raft
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::raft::peer_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::raft::disk_sync)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::raft::peer_directory)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::raft::propose_cmd)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::raft::propose_failed)

@@ -27,6 +27,12 @@ struct peer_directory {
   std::vector<member> members;
 };
 
+/// Simulation only: asks the simulated disk to complete the log sync of
+/// `member` (see raft_actor_config::disk); answered with true once done.
+struct disk_sync {
+  member_id member = no_member;
+};
+
 // -- Raft actor <-> state machine -----------------------------------------------
 
 /// Asks the leader to append a command. Answered by propose_failed at once,

@@ -1,12 +1,14 @@
 #include "test/sim/sim_cluster.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
-#include <iostream>
 #include <sstream>
 #include <unistd.h>
 
@@ -15,13 +17,16 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/send.hpp>
-#include <caf/stateful_actor.hpp>
 
 #include "actors/config/config_actor.hpp"
+#include "actors/reply_promise.hpp"
+#include "protocol/records_codec.hpp"
 #include "store/bootstrap.hpp"
 #include "store/checksum.hpp"
-#include "test/sim/checked_log.hpp"
-#include "test/sim/sim_reply.hpp"
+#include "test/sim/log_matching.hpp"
+#include "test/sim/sim_disk.hpp"
+#include "test/sim/sim_workload.hpp"
+#include "test/support/store_damage.hpp"
 
 namespace gd::sim {
 
@@ -30,9 +35,12 @@ using namespace std::chrono_literals;
 using raft::log_index;
 using raft::member_id;
 using raft::term_t;
+using time_point = caf::actor_clock::time_point;
 
 std::vector<fault_mix> standard_mixes() {
+  using step = membership_step;
   std::vector<fault_mix> mixes;
+
   fault_mix calm;
   calm.name = "calm";
   mixes.push_back(calm);
@@ -48,12 +56,17 @@ std::vector<fault_mix> standard_mixes() {
   fault_mix partitions;
   partitions.name = "partitions";
   partitions.partition_every_ms = 1500;
+  partitions.one_way = 0.4;
   partitions.net.max_delay_ms = 10;
   mixes.push_back(partitions);
 
   fault_mix crashes;
   crashes.name = "crashes";
-  crashes.crash_every_ms = 1500;
+  crashes.crash_every_ms = 2500;
+  crashes.window_crash_every_ms = 1500;
+  crashes.failover = 0.7;
+  crashes.election_crashes = true;
+  crashes.power_cut = 0.5;
   crashes.net.max_delay_ms = 10;
   mixes.push_back(crashes);
 
@@ -64,16 +77,72 @@ std::vector<fault_mix> standard_mixes() {
   churn.net.duplicate = 0.02;
   churn.net.max_delay_ms = 30;
   churn.partition_every_ms = 2500;
-  churn.crash_every_ms = 2500;
+  churn.one_way = 0.3;
+  churn.crash_every_ms = 3000;
+  churn.window_crash_every_ms = 1500;
+  churn.failover = 0.7;
+  churn.election_crashes = true;
+  churn.power_cut = 0.5;
+  churn.buggify = true;
   mixes.push_back(churn);
 
   fault_mix membership;
   membership.name = "membership";
-  membership.membership = true;
+  membership.membership = {{step::op::add, 3}, {step::op::remove, 0}};
   membership.net.drop = 0.01;
   membership.net.max_delay_ms = 10;
   membership.crash_every_ms = 4000;
+  membership.window_crash_every_ms = 1500;
+  membership.failover = 0.5;
   mixes.push_back(membership);
+
+  fault_mix growth;
+  growth.name = "growth";
+  growth.nodes = 1;
+  growth.membership = {{step::op::add, 1},    {step::op::add, 2},
+                       {step::op::add, 3},    {step::op::add, 4},
+                       {step::op::remove, 4}, {step::op::remove, 3},
+                       {step::op::remove, 2}, {step::op::remove, 1}};
+  growth.net.max_delay_ms = 10;
+  growth.crash_every_ms = 3000;
+  growth.window_crash_every_ms = 2000;
+  growth.failover = 0.5;
+  growth.power_cut = 0.5;
+  growth.buggify = true;
+  mixes.push_back(growth);
+
+  fault_mix single;
+  single.name = "single";
+  single.nodes = 1;
+  single.crash_every_ms = 2000;
+  single.window_crash_every_ms = 1500;
+  single.power_cut = 0.7;
+  single.buggify = true;
+  mixes.push_back(single);
+
+  fault_mix pair;
+  pair.name = "pair";
+  pair.nodes = 2;
+  pair.net.max_delay_ms = 10;
+  pair.partition_every_ms = 2500;
+  pair.one_way = 0.5;
+  pair.crash_every_ms = 3000;
+  pair.window_crash_every_ms = 2000;
+  pair.failover = 0.5;
+  pair.election_crashes = true;
+  pair.power_cut = 0.5;
+  mixes.push_back(pair);
+
+  fault_mix corruption;
+  corruption.name = "corruption";
+  corruption.nodes = 5;
+  corruption.net.max_delay_ms = 10;
+  corruption.crash_every_ms = 2000;
+  corruption.window_crash_every_ms = 2000;
+  corruption.failover = 0.5;
+  corruption.power_cut = 0.3;
+  corruption.corrupt = 0.3;
+  mixes.push_back(corruption);
   return mixes;
 }
 
@@ -81,10 +150,13 @@ std::string run_result::summary() const {
   std::ostringstream os;
   os << "steps=" << steps << " delivered=" << messages_delivered
      << " dropped=" << messages_dropped << " ops=" << ops_ok
-     << " unknown=" << ops_unknown << " leaders=" << leaders_elected
-     << " crashes=" << crashes << " partitions=" << partitions
+     << " unknown=" << ops_unknown << " cluster_ops=" << cluster_ok
+     << " leaders=" << leaders_elected << " crashes=" << crashes
+     << " window_crashes=" << window_crashes << " power_cuts=" << power_cuts
+     << " commits_undone=" << commits_undone << " partitions=" << partitions
      << " snapshots=" << snapshots_installed
      << " member_changes=" << membership_changes
+     << " corruptions=" << corruptions << " liveness_ms=" << liveness_ms
      << " linearizability=" << test::to_string(linearizability.v)
      << " trace=" << std::hex << trace_hash;
   return os.str();
@@ -92,235 +164,26 @@ std::string run_result::summary() const {
 
 namespace {
 
-using next_atom = caf::atom_constant<caf::atom("sim_next")>;
-
-store::kv_store_options store_options() {
-  store::kv_store_options o;
-  o.map_size = std::size_t{64} << 20;
-  o.flush_commits = false;
-  return o;
-}
-
 std::uint64_t derive(std::uint64_t seed, std::uint64_t salt) {
   sim_random r(seed * 0x9e3779b97f4a7c15ULL + salt);
   return r.next();
 }
 
-// -- clients ------------------------------------------------------------------
-
-/// What clients share with the harness. Only touched on the test thread.
-struct client_env {
-  std::vector<config::config_actor> targets; // current handle per member
-  std::vector<bool> up;
-  test::history_recorder history;
-  std::int64_t clock = 0;
-  bool stop = false;
-  int keys = 3;
-  std::size_t ops_ok = 0;
-  std::size_t ops_unknown = 0;
-  std::size_t outstanding = 0;
-  std::uint64_t trace = 0;
-
-  client_env() : history([this] { return ++clock; }) {
-    // nop
-  }
-};
-
-struct client_state {
-  std::shared_ptr<client_env> env;
-  sim_random rng{1};
-  int id = 0;
-  std::size_t preferred = 0;
-  std::uint64_t counter = 0;
-  std::map<std::string, std::optional<std::string>> last_seen;
-  /// What to do with the answer to each request in flight, by tag.
-  std::uint64_t next_tag = 0;
-  std::map<std::uint64_t, std::function<void(config::kv_read_reply&)>> reads;
-  std::map<std::uint64_t, std::function<void(config::kv_write_reply&)>> writes;
-  static inline const char* name = "sim_client";
-};
-
-std::size_t index_of_leader(const client_env& env, member_id id,
-                            const std::vector<member_id>& ids) {
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    if (ids[i] == id)
-      return i;
-  (void)env;
-  return ids.size();
+store::kv_store_options store_options() {
+  store::kv_store_options o;
+  o.map_size = std::size_t{64} << 20;
+  // why: as the daemon runs it (MDB_NOMETASYNC), so a power cut may undo
+  // the last unflushed commit and nothing else.
+  o.flush_commits = true;
+  return o;
 }
 
-caf::behavior client_main(caf::stateful_actor<client_state>* self,
-                          std::shared_ptr<client_env> env,
-                          std::vector<member_id> ids, int id,
-                          std::uint64_t seed) {
-  auto& st = self->state;
-  st.env = env;
-  st.rng = sim_random(seed);
-  st.id = id;
-  st.preferred = st.rng.below(ids.size());
-  self->send(self, next_atom::value);
-  auto issue = [self, ids] {
-    auto& st = self->state;
-    auto& env = *st.env;
-    if (env.stop)
-      return;
-    auto n = env.targets.size();
-    if (st.preferred >= n || !env.up[st.preferred])
-      st.preferred = st.rng.below(n);
-    if (!env.up[st.preferred]) {
-      self->delayed_send(self, 50ms, next_atom::value);
-      return;
-    }
-    auto target = env.targets[st.preferred];
-    auto key = "k" + std::to_string(st.rng.below(
-                 static_cast<std::uint64_t>(env.keys)));
-    auto value = "c" + std::to_string(st.id) + "-"
-                 + std::to_string(++st.counter);
-    auto kind = st.rng.below(10);
-    auto on_hint = [self, ids](const gd::status& s) {
-      if (s.code == status_code::not_leader && s.leader.id != raft::no_member) {
-        auto i = index_of_leader(*self->state.env, s.leader.id, ids);
-        if (i < ids.size())
-          self->state.preferred = i;
-      } else if (!s.ok()) {
-        self->state.preferred = self->state.rng.below(ids.size());
-      }
-    };
-    auto again = [self] {
-      --self->state.env->outstanding;
-      self->delayed_send(self,
-                         std::chrono::milliseconds(
-                           self->state.rng.between(5, 40)),
-                         next_atom::value);
-    };
-    ++env.outstanding;
-    if (kind < 4) {
-      // get: half of them at a random live member, since any member serves
-      // linearizable reads (ReadIndex); that is where stale reads would hide.
-      if (st.rng.chance(0.5)) {
-        auto i = st.rng.below(n);
-        if (env.up[i])
-          target = env.targets[i];
-      }
-      auto h = env.history.invoke(test::make_get(st.id, 0, test::never, key,
-                                                 std::nullopt));
-      config::kv_read r;
-      r.req.range.key = key;
-      r.timeout = 2s;
-      auto tag = ++st.next_tag;
-      r.reply = reply_to<config::kv_read_reply>(self, tag);
-      st.reads.emplace(tag,
-          [self, h, key, on_hint, again](config::kv_read_reply& rep) {
-            auto& env = *self->state.env;
-            on_hint(rep.st);
-            if (rep.st.ok()) {
-              std::optional<std::string> got;
-              if (!rep.result.kvs.empty())
-                got = rep.result.kvs.front().value;
-              self->state.last_seen[key] = got;
-              env.history.complete_get(h, got);
-              ++env.ops_ok;
-              mix(env.trace, got ? store::xxh3_64(*got) : 1);
-            } else {
-              env.history.discard(h);
-            }
-            again();
-          });
-      caf::anon_send(target, std::move(r));
-      return;
-    }
-    config::kv_write w;
-    w.timeout = 2s;
-    test::kv_op op;
-    if (kind < 7) {
-      op = test::make_put(st.id, 0, test::never, key, value);
-      w.req = kv::put_request{key, value, false};
-    } else if (kind < 8) {
-      op = test::make_del(st.id, 0, test::never, key, 0);
-      kv::delete_request d;
-      d.range.key = key;
-      w.req = d;
-    } else {
-      auto expected = st.last_seen[key];
-      op = test::make_cas(st.id, 0, test::never, key, expected, value, false);
-      kv::txn_request t;
-      kv::compare c;
-      c.key = key;
-      if (expected) {
-        c.target = kv::compare_target::value;
-        c.result = kv::compare_result::equal;
-        c.value = *expected;
-      } else {
-        c.target = kv::compare_target::version;
-        c.result = kv::compare_result::equal;
-        c.number = 0;
-      }
-      t.compares.push_back(c);
-      t.success.push_back(kv::put_request{key, value, false});
-      w.req = t;
-    }
-    auto type = op.type;
-    auto h = env.history.invoke(std::move(op));
-    auto tag = ++st.next_tag;
-    w.reply = reply_to<config::kv_write_reply>(self, tag);
-    st.writes.emplace(tag,
-        [self, h, type, key, value, on_hint, again](config::kv_write_reply& rep) {
-          auto& env = *self->state.env;
-          on_hint(rep.st);
-          if (rep.st.ok()) {
-            ++env.ops_ok;
-            switch (type) {
-              case test::kv_op::kind::put:
-                env.history.complete_put(h);
-                self->state.last_seen[key] = value;
-                break;
-              case test::kv_op::kind::del: {
-                auto& d = std::get<kv::delete_result>(rep.result);
-                env.history.complete_del(h, d.deleted);
-                self->state.last_seen[key] = std::nullopt;
-                mix(env.trace, static_cast<std::uint64_t>(d.deleted));
-                break;
-              }
-              case test::kv_op::kind::cas: {
-                auto& t = std::get<kv::txn_result>(rep.result);
-                env.history.complete_cas(h, t.succeeded);
-                if (t.succeeded)
-                  self->state.last_seen[key] = value;
-                mix(env.trace, t.succeeded ? 3 : 4);
-                break;
-              }
-              default:
-                break;
-            }
-          } else if (nothing_changed(rep.st.code)) {
-            env.history.discard(h);
-          } else {
-            ++env.ops_unknown;
-            env.history.complete_unknown(h);
-          }
-          again();
-        });
-    caf::anon_send(target, std::move(w));
-  };
-  return {
-    [issue](next_atom) { issue(); },
-    [self](tagged_reply<config::kv_read_reply>& r) {
-      auto it = self->state.reads.find(r.tag);
-      if (it == self->state.reads.end())
-        return;
-      auto k = std::move(it->second);
-      self->state.reads.erase(it);
-      k(r.value);
-    },
-    [self](tagged_reply<config::kv_write_reply>& r) {
-      auto it = self->state.writes.find(r.tag);
-      if (it == self->state.writes.end())
-        return;
-      auto k = std::move(it->second);
-      self->state.writes.erase(it);
-      k(r.value);
-    },
-  };
+/// True if `h` is empty or its actor has terminated.
+template <class Handle>
+bool terminated(const Handle& h) {
+  return !h
+         || caf::actor_cast<caf::abstract_actor*>(h)->getf(
+           caf::abstract_actor::is_terminated_flag);
 }
 
 // -- administration (membership changes) ---------------------------------------
@@ -350,34 +213,39 @@ caf::behavior admin_main(caf::event_based_actor* self,
   };
 }
 
-// -- the harness ----------------------------------------------------------------
+/// An administrator's step: a membership change through the leader, or
+/// emptying a member's data (the operator's part of recovering a corrupt
+/// member).
+struct admin_step {
+  enum class op : std::uint8_t { add, remove, wipe };
+  op kind = op::add;
+  std::size_t node = 0;
+};
 
-/// True if `h` is empty or its actor has terminated.
-template <class Handle>
-bool terminated(const Handle& h) {
-  return !h
-         || caf::actor_cast<caf::abstract_actor*>(h)->getf(
-           caf::abstract_actor::is_terminated_flag);
-}
+// -- the harness ----------------------------------------------------------------
 
 struct sim_node {
   std::string name;
   member_id id = raft::no_member;
   std::string dir;
-  std::shared_ptr<store::memory_log_image> image;
   raft::raft_actor raft;
   config::config_actor cfg;
   bool up = false;
   /// Not part of the ensemble (never added, or removed): left alone.
   bool retired = false;
+  /// Its log is corrupt: it refuses to start until recovered.
+  bool corrupt = false;
+  /// A power cut struck while the state store's last commit was unflushed:
+  /// undo it before the next start.
+  bool undo_last_commit = false;
+  std::string store_dir;
   int incarnation = 0;
-  /// Its raft actor stopped at a simulated crash point.
-  bool crashed_itself = false;
-  caf::actor_clock::time_point restart_at;
+  time_point restart_at;
   log_index last_commit = 0;
   log_index checked_commit = 0;
   raft::role last_role = raft::role::follower;
   term_t last_term = 0;
+  std::uint64_t next_config_check = 0;
 };
 
 class sim_cluster {
@@ -387,18 +255,35 @@ public:
   run_result run();
 
 private:
+  // lifecycle
   void start(std::size_t i);
-  void crash(std::size_t i);
+  void crash(std::size_t i, bool power_cut);
+  void wipe(std::size_t i);
+  // driving
   bool step();
-  void run_for(std::chrono::milliseconds d, bool faults);
+  enum class phase { faults, liveness, settle };
+  void run_for(std::chrono::milliseconds d, phase p);
   void maybe_fault();
-  void maybe_change_membership();
+  void maybe_restart();
+  bool crash_during_sync(member_id id);
+  void maybe_admin();
+  void liveness_phase();
+  // checks
   void check_step();
+  void check_config_agreement(sim_node& n, const raft::node& core);
   void check_final();
   void fail(const std::string& what);
-  caf::actor_clock::time_point now() { return sched_->clock().now(); }
+  // helpers
+  time_point now() { return sched_->clock().now(); }
   raft::configuration initial_config() const;
   std::optional<std::size_t> find_leader();
+  /// The latest configuration any running member holds.
+  raft::configuration latest_config();
+  /// The configuration member i holds now (running: its core's; down: the
+  /// latest in what its log made durable).
+  raft::configuration member_config(std::size_t i);
+  std::size_t index_of(member_id id) const;
+  std::chrono::milliseconds draw(int every_ms);
 
   run_options opts_;
   run_result result_;
@@ -408,24 +293,45 @@ private:
   std::unique_ptr<caf::actor_system> sys_;
   caf::scheduler::test_coordinator* sched_ = nullptr;
   raft::transport_actor net_;
+  caf::actor disk_;
   std::vector<sim_node> nodes_;
   std::shared_ptr<log_registry> registry_;
-  std::shared_ptr<client_env> env_;
+  std::shared_ptr<workload_env> env_;
   std::vector<caf::actor> clients_;
   caf::actor admin_;
   std::shared_ptr<admin_env> admin_env_;
+  std::deque<admin_step> admin_steps_;
+  time_point next_admin_;
+  phase phase_ = phase::faults;
   std::map<term_t, member_id> leaders_;
   std::map<log_index, std::pair<term_t, std::uint64_t>> committed_;
   std::map<log_index, term_t> commit_term_;
-  caf::actor_clock::time_point next_partition_;
-  caf::actor_clock::time_point heal_at_;
+  time_point next_partition_;
+  time_point heal_at_;
   bool partitioned_ = false;
-  caf::actor_clock::time_point next_crash_;
-  int membership_phase_ = 0;
+  time_point next_crash_;
+  time_point next_window_crash_;
+  std::optional<time_point> leader_crash_at_;
+  /// Crash the next voter that syncs before this time (mid-election).
+  std::optional<time_point> aim_vote_crash_until_;
   /// A member became candidate during the last step.
   bool election_started_ = false;
-  caf::actor_clock::time_point next_membership_;
+  std::uint64_t broken_before_ = 0;
+  /// Per run, from the seed (BUGGIFY picks extreme ones).
+  struct knobs {
+    std::size_t max_append_entries = 64;
+    std::size_t max_inflight = 256;
+    int election_ticks = 10;
+    std::size_t snapshot_chunk = 16 * 1024;
+    std::chrono::milliseconds commit_interval{100};
+    int disk_max_ms = 3;
+    double flush_delay_chance = 0;
+  } knobs_;
 };
+
+std::chrono::milliseconds sim_cluster::draw(int every_ms) {
+  return std::chrono::milliseconds(rng_.between(every_ms / 2, every_ms * 3 / 2));
+}
 
 sim_cluster::sim_cluster(const run_options& opts)
   : opts_(opts), rng_(derive(opts.seed, 1)) {
@@ -433,16 +339,43 @@ sim_cluster::sim_cluster(const run_options& opts)
           + std::to_string(opts.seed) + "-" + opts.mix.name;
   fsys::remove_all(root_);
   fsys::create_directories(root_);
+  sim_random k(derive(opts.seed, 7));
+  // why: tiny appends and windows reach the interleavings that big batches
+  // hide; BUGGIFY adds slow fsyncs, late commits of the state store and
+  // delayed flushes.
+  const std::size_t append_sizes[] = {1, 2, 8, 64};
+  const std::size_t windows[] = {1, 2, 16, 256};
+  knobs_.max_append_entries = append_sizes[k.below(4)];
+  knobs_.max_inflight = windows[k.below(4)];
+  knobs_.election_ticks = k.chance(0.5) ? 5 : 10;
+  if (opts.mix.buggify) {
+    const std::size_t chunks[] = {512, 4096, 16 * 1024};
+    const int commits[] = {5, 100, 400};
+    knobs_.snapshot_chunk = chunks[k.below(3)];
+    knobs_.commit_interval = std::chrono::milliseconds(commits[k.below(3)]);
+    knobs_.disk_max_ms = k.chance(0.3) ? 25 : 3;
+    knobs_.flush_delay_chance = k.chance(0.5) ? 0.05 : 0;
+  }
   cfg_ = std::make_unique<caf::actor_system_config>();
   cfg_->set("scheduler.policy", caf::atom("testing"));
   cfg_->set("logger.verbosity", caf::atom("quiet"));
   sys_ = std::make_unique<caf::actor_system>(*cfg_);
   sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
   net_ = spawn_sim_net(*sys_, opts.mix.net, derive(opts.seed, 2));
+  disk_ = spawn_sim_disk(*sys_, derive(opts.seed, 3));
+  auto& disk = state_of_disk(disk_);
+  disk.max_ms = knobs_.disk_max_ms;
+  disk.crash_during_sync = [this](member_id id) { return crash_during_sync(id); };
   registry_ = std::make_shared<log_registry>();
-  env_ = std::make_shared<client_env>();
+  disk.on_durable = [this](member_id id, const store::memory_log_image& img) {
+    auto i = index_of(id);
+    record_durable(*registry_, i < nodes_.size() ? nodes_[i].name : "?", img);
+  };
+  env_ = std::make_shared<workload_env>();
   env_->keys = opts.keys;
-  auto total = opts.mix.nodes + (opts.mix.membership ? 1 : 0);
+  std::size_t total = opts.mix.nodes;
+  for (const auto& s : opts.mix.membership)
+    total = std::max(total, s.node + 1);
   for (std::size_t i = 0; i < total; ++i) {
     sim_node n;
     n.name = "m" + std::to_string(i + 1);
@@ -450,42 +383,54 @@ sim_cluster::sim_cluster(const run_options& opts)
     n.dir = root_ + "/" + n.name;
     fsys::create_directories(n.dir + "/state");
     fsys::create_directories(n.dir + "/snap");
-    n.image = std::make_shared<store::memory_log_image>();
-    n.retired = i >= opts.mix.nodes; // the spare joins later
+    n.retired = i >= opts.mix.nodes; // spares join later
     nodes_.push_back(std::move(n));
+    disk.slots[nodes_.back().id].durable
+      = std::make_shared<store::memory_log_image>();
   }
-  // Bootstrap: every initial member starts from the same configuration.
+  // Bootstrap: every founding member starts from the same configuration, in
+  // its log and in its state store.
   auto boot = initial_config();
   for (std::size_t i = 0; i < opts.mix.nodes; ++i) {
-    store::memory_raft_log log(nodes_[i].image);
+    store::memory_raft_log log(disk.slots[nodes_[i].id].durable);
     store::state_root root(nodes_[i].dir + "/state");
     store::bootstrap_member(log, *root.open_current(store_options()), boot);
   }
   env_->targets.resize(total);
   env_->up.assign(total, false);
+  for (const auto& n : nodes_)
+    env_->ids.push_back(n.id);
   for (std::size_t i = 0; i < opts.mix.nodes; ++i)
     start(i);
-  std::vector<member_id> ids;
-  for (const auto& n : nodes_)
-    ids.push_back(n.id);
   for (int c = 0; c < opts.clients; ++c)
-    clients_.push_back(sys_->spawn(client_main, env_, ids, c,
-                                   derive(opts.seed, 100 + c)));
+    clients_.push_back(spawn_kv_client(*sys_, env_, c, derive(opts.seed, 100 + c)));
+  if (opts.mix.cluster_ops)
+    clients_.push_back(spawn_cluster_client(*sys_, env_, opts.clients,
+                                            derive(opts.seed, 99)));
   admin_env_ = std::make_shared<admin_env>();
   admin_ = sys_->spawn(admin_main, admin_env_);
+  for (const auto& s : opts.mix.membership)
+    admin_steps_.push_back({s.kind == membership_step::op::add
+                              ? admin_step::op::add
+                              : admin_step::op::remove,
+                            s.node});
   auto t0 = now();
-  auto draw = [this, t0](int every) {
-    return t0 + std::chrono::milliseconds(rng_.between(every / 2, every * 3 / 2));
-  };
+  auto never = time_point::max();
   next_partition_ = opts.mix.partition_every_ms > 0
-                      ? draw(opts.mix.partition_every_ms)
-                      : caf::actor_clock::time_point::max();
-  next_crash_ = opts.mix.crash_every_ms > 0 ? draw(opts.mix.crash_every_ms)
-                                            : caf::actor_clock::time_point::max();
-  next_membership_ = t0 + 2s;
+                      ? t0 + draw(opts.mix.partition_every_ms) : never;
+  next_crash_ = opts.mix.crash_every_ms > 0 ? t0 + draw(opts.mix.crash_every_ms)
+                                            : never;
+  next_window_crash_ = opts.mix.window_crash_every_ms > 0
+                         ? t0 + draw(opts.mix.window_crash_every_ms) : never;
+  next_admin_ = t0 + 2s;
+  broken_before_ = broken_promises();
 }
 
 sim_cluster::~sim_cluster() {
+  // First end every fsync wait, so that the kills below can land.
+  for (auto& n : nodes_)
+    caf::anon_send(disk_, disk_crash{n.id});
+  sched_->run();
   for (auto& n : nodes_) {
     if (n.raft)
       caf::anon_send_exit(n.raft, caf::exit_reason::kill);
@@ -498,9 +443,11 @@ sim_cluster::~sim_cluster() {
     caf::anon_send_exit(c, caf::exit_reason::kill);
   caf::anon_send_exit(admin_, caf::exit_reason::kill);
   caf::anon_send_exit(net_, caf::exit_reason::kill);
+  caf::anon_send_exit(disk_, caf::exit_reason::kill);
   clients_.clear();
   admin_ = nullptr;
   net_ = nullptr;
+  disk_ = nullptr;
   env_->targets.clear();
   sched_->run();
   sys_.reset();
@@ -516,6 +463,25 @@ raft::configuration sim_cluster::initial_config() const {
   return c;
 }
 
+raft::configuration sim_cluster::member_config(std::size_t i) {
+  auto& n = nodes_[i];
+  if (n.up)
+    if (auto core = raft::inspect_core(n.raft))
+      return core->config();
+  const auto& img = *state_of_disk(disk_).slots[n.id].durable;
+  for (auto it = img.entries.rbegin(); it != img.entries.rend(); ++it)
+    if (it->type == raft::entry_type::config)
+      return proto::decode_configuration(it->data);
+  return img.snapshot.config;
+}
+
+std::size_t sim_cluster::index_of(member_id id) const {
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i].id == id)
+      return i;
+  return nodes_.size();
+}
+
 void sim_cluster::fail(const std::string& what) {
   std::ostringstream os;
   os << "step " << result_.steps << " (t="
@@ -526,56 +492,80 @@ void sim_cluster::fail(const std::string& what) {
   result_.violations.push_back(os.str());
 }
 
+// -- lifecycle --------------------------------------------------------------------
+
 void sim_cluster::start(std::size_t i) {
   auto& n = nodes_[i];
   ++n.incarnation;
-  auto inner = std::make_unique<store::memory_raft_log>(n.image);
-  auto log = std::make_unique<checked_log>(std::move(inner), registry_, n.name);
+  if (n.undo_last_commit) {
+    // The power cut's damage: the state store reopens as of the commit
+    // before its last (LMDB keeps both meta pages).
+    n.undo_last_commit = false;
+    if (test::undo_last_commit(n.store_dir + "/data.mdb"))
+      ++result_.commits_undone;
+  }
+  auto& disk = state_of_disk(disk_);
+  auto written = start_incarnation(disk, n.id, caf::actor_addr{});
+  auto log = std::make_unique<store::memory_raft_log>(written);
   auto sopts = store_options();
   auto root = std::make_unique<store::state_root>(n.dir + "/state");
-  auto kv = root->open_current(sopts);
+  std::unique_ptr<store::kv_store> kv;
+  try {
+    kv = root->open_current(sopts);
+  } catch (const std::exception& e) {
+    fail(n.name + " cannot open its state store: " + e.what());
+    n.retired = true;
+    return;
+  }
   auto applied = kv->applied();
   auto config = kv->config();
   config::config_actor_config ccfg;
   ccfg.store = sopts;
   ccfg.detached = false;
+  ccfg.commit_interval = knobs_.commit_interval;
   auto sm = config::spawn_config(*sys_, ccfg, std::move(root), std::move(kv));
   raft::raft_actor_config rcfg;
   rcfg.node.id = n.id;
   rcfg.node.seed = derive(opts_.seed, 1000 + i * 100 + n.incarnation);
-  // BUGGIFY-style knobs, fixed per run from the seed: tiny appends and
-  // windows reach the interleavings that big batches hide.
-  sim_random knobs(derive(opts_.seed, 7));
-  const std::size_t append_sizes[] = {1, 2, 8, 64};
-  const std::size_t windows[] = {1, 2, 16, 256};
-  rcfg.node.max_append_entries = append_sizes[knobs.below(4)];
-  rcfg.node.max_inflight = windows[knobs.below(4)];
-  rcfg.node.election_ticks = knobs.chance(0.5) ? 5 : 10;
+  rcfg.node.max_append_entries = knobs_.max_append_entries;
+  rcfg.node.max_inflight = knobs_.max_inflight;
+  rcfg.node.election_ticks = knobs_.election_ticks;
   rcfg.name = n.name;
   rcfg.tick_interval = 100ms;
   rcfg.snapshot_dir = n.dir + "/snap";
-  rcfg.snapshot_chunk_bytes = 16 * 1024;
+  rcfg.snapshot_chunk_bytes = knobs_.snapshot_chunk;
   rcfg.compact_min_entries = 60;
   rcfg.compact_keep_entries = 20;
   rcfg.detached = false;
-  if (opts_.mix.crash_every_ms > 0) {
-    // A power cut between sending and syncing, now and then.
-    auto* node = &n;
-    rcfg.crash_before_sync = [this, node] {
-      if (!rng_.chance(0.001))
-        return false;
-      node->crashed_itself = true;
-      return true;
+  rcfg.disk = disk_;
+  if (knobs_.flush_delay_chance > 0) {
+    auto chance = knobs_.flush_delay_chance;
+    rcfg.buggify_delay = [this, chance] {
+      return rng_.chance(chance) ? std::chrono::milliseconds(rng_.between(1, 20))
+                                 : std::chrono::milliseconds(0);
     };
   }
   rcfg.on_event = [this](const std::string& e) {
     if (std::getenv("GD_SIM_DEBUG"))
-      std::cerr << e << "\n";
+      std::cerr << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     now().time_since_epoch())
+                     .count()
+                << "ms " << e << "\n";
     if (e.find("installing snapshot") != std::string::npos)
       ++result_.snapshots_installed;
   };
-  n.raft = raft::spawn_raft(*sys_, rcfg, std::move(log), applied, config, net_,
-                            sm);
+  try {
+    n.raft = raft::spawn_raft(*sys_, rcfg, std::move(log), applied, config,
+                              net_, sm);
+  } catch (const std::exception& e) {
+    // why: the real daemon refuses to start here too; in the simulation it
+    // means the harness or the code lost something it must not.
+    fail(n.name + " refuses to start: " + e.what());
+    caf::anon_send_exit(sm, caf::exit_reason::kill);
+    n.retired = true;
+    return;
+  }
+  disk.slots[n.id].owner = n.raft.address();
   caf::anon_send(sm, n.raft);
   n.cfg = sm;
   n.up = true;
@@ -587,90 +577,47 @@ void sim_cluster::start(std::size_t i) {
   env_->up[i] = true;
 }
 
-void sim_cluster::crash(std::size_t i) {
+void sim_cluster::crash(std::size_t i, bool power_cut) {
   auto& n = nodes_[i];
+  if (!n.up)
+    return;
   ++result_.crashes;
+  if (power_cut) {
+    ++result_.power_cuts;
+    if (auto kv = config::inspect_store(n.cfg); kv && kv->unflushed_commit()) {
+      n.undo_last_commit = true;
+      n.store_dir = kv->dir();
+    }
+  }
   state_of(net_).nodes.erase(n.id);
+  crash_incarnation(state_of_disk(disk_), n.id);
+  caf::anon_send(disk_, disk_crash{n.id});
   caf::anon_send_exit(n.raft, caf::exit_reason::kill);
   caf::anon_send_exit(n.cfg, caf::exit_reason::kill);
   n.up = false;
   env_->up[i] = false;
+  env_->targets[i] = nullptr;
   n.restart_at = now() + std::chrono::milliseconds(
                            rng_.between(200, opts_.mix.down_for_ms));
 }
+
+void sim_cluster::wipe(std::size_t i) {
+  auto& n = nodes_[i];
+  auto& slot = state_of_disk(disk_).slots[n.id];
+  slot.durable = std::make_shared<store::memory_log_image>();
+  fsys::remove_all(n.dir + "/state");
+  fsys::create_directories(n.dir + "/state");
+  n.corrupt = false;
+  n.undo_last_commit = false;
+}
+
+// -- driving --------------------------------------------------------------------
 
 bool sim_cluster::step() {
   ++result_.steps;
   if (sched_->try_run_once())
     return true;
   return sched_->trigger_timeout();
-}
-
-void sim_cluster::maybe_fault() {
-  auto t = now();
-  if (partitioned_ && t >= heal_at_) {
-    state_of(net_).group.clear();
-    partitioned_ = false;
-  }
-  if (!partitioned_ && t >= next_partition_) {
-    auto& g = state_of(net_).group;
-    g.clear();
-    auto leader = find_leader();
-    if (leader && rng_.chance(0.5)) {
-      // why: isolating the leader is what forces elections and stale
-      // leaders; random splits often leave it with a majority.
-      for (const auto& n : nodes_)
-        g[n.id] = 0;
-      g[nodes_[*leader].id] = 1;
-    } else {
-      for (const auto& n : nodes_)
-        g[n.id] = static_cast<int>(rng_.below(2));
-    }
-    partitioned_ = true;
-    ++result_.partitions;
-    heal_at_ = t + std::chrono::milliseconds(
-                     rng_.between(300, opts_.mix.partition_for_ms));
-    auto every = opts_.mix.partition_every_ms;
-    next_partition_ = heal_at_ + std::chrono::milliseconds(
-                                   rng_.between(every / 2, every * 3 / 2));
-  }
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    auto& n = nodes_[i];
-    if (!n.up && !n.retired && t >= n.restart_at) {
-      if (terminated(n.raft) && terminated(n.cfg))
-        start(i);
-    }
-  }
-  if (election_started_ && opts_.mix.crash_every_ms > 0
-      && rng_.chance(0.3)) {
-    // why: crash a voter in the middle of an election and bring it back
-    // fast, so it can answer again in the same term: that is where a vote
-    // that was not persisted would be granted twice.
-    std::vector<std::size_t> up;
-    for (std::size_t i = 0; i < nodes_.size(); ++i)
-      if (nodes_[i].up && !nodes_[i].retired)
-        up.push_back(i);
-    if (up.size() > 1) {
-      auto i = up[rng_.below(up.size())];
-      crash(i);
-      nodes_[i].restart_at = t + std::chrono::milliseconds(rng_.between(1, 60));
-    }
-  }
-  election_started_ = false;
-  if (t >= next_crash_) {
-    std::vector<std::size_t> candidates;
-    for (std::size_t i = 0; i < nodes_.size(); ++i)
-      if (nodes_[i].up)
-        candidates.push_back(i);
-    auto leader = find_leader();
-    if (leader && rng_.chance(0.5))
-      crash(*leader); // why: leader failover is where Raft bugs live
-    else if (!candidates.empty())
-      crash(candidates[rng_.below(candidates.size())]);
-    auto every = opts_.mix.crash_every_ms;
-    next_crash_ = t + std::chrono::milliseconds(
-                        rng_.between(every / 2, every * 3 / 2));
-  }
 }
 
 std::optional<std::size_t> sim_cluster::find_leader() {
@@ -689,92 +636,283 @@ std::optional<std::size_t> sim_cluster::find_leader() {
   return best;
 }
 
-void sim_cluster::maybe_change_membership() {
-  // Phases: 0 add the spare, 1 await the add, 2 remove m1 once the spare is
-  // a voter, 3 await the removal, 4 done. A lost answer is retried; the
-  // retry then finds the change already made.
-  if (!opts_.mix.membership || membership_phase_ >= 4 || admin_env_->waiting
-      || now() < next_membership_)
-    return;
-  auto spare = opts_.mix.nodes;
+raft::configuration sim_cluster::latest_config() {
+  raft::configuration best;
+  log_index best_index = 0;
+  bool found = false;
+  for (auto& n : nodes_) {
+    if (!n.up)
+      continue;
+    auto core = raft::inspect_core(n.raft);
+    if (core && (!found || core->config_index() > best_index)) {
+      best = core->config();
+      best_index = core->config_index();
+      found = true;
+    }
+  }
+  return best;
+}
+
+bool sim_cluster::crash_during_sync(member_id id) {
+  auto i = index_of(id);
+  if (i >= nodes_.size() || !nodes_[i].up || phase_ != phase::faults)
+    return false;
+  auto t = now();
+  if (aim_vote_crash_until_ && t <= *aim_vote_crash_until_) {
+    auto core = raft::inspect_core(nodes_[i].raft);
+    if (core && core->current_role() == raft::role::follower) {
+      // why: a voter dying while its vote reaches the disk, back at once:
+      // a vote that left before the sync would be granted twice.
+      aim_vote_crash_until_.reset();
+      ++result_.window_crashes;
+      return true;
+    }
+  }
+  // why: aimed at replication (a leader syncing its entries, followers
+  // syncing before they acknowledge), not at elections, which have their
+  // own aim above; crashing every candidate would leave no time to elect.
+  if (t < next_window_crash_ || !find_leader())
+    return false;
+  next_window_crash_ = t + draw(opts_.mix.window_crash_every_ms);
+  ++result_.window_crashes;
   auto leader = find_leader();
-  auto send_change = [this](std::size_t to, raft::member_change c) {
-    caf::anon_send(admin_, nodes_[to].raft, std::move(c));
-    next_membership_ = now() + 500ms;
-  };
+  if (rng_.chance(opts_.mix.failover) && leader && *leader != i)
+    leader_crash_at_ = t + std::chrono::milliseconds(rng_.between(0, 30));
+  return true;
+}
+
+void sim_cluster::maybe_fault() {
+  auto t = now();
+  auto& net = state_of(net_);
+  if (partitioned_ && t >= heal_at_) {
+    net.group.clear();
+    net.cut.clear();
+    partitioned_ = false;
+  }
+  if (!partitioned_ && t >= next_partition_) {
+    net.group.clear();
+    net.cut.clear();
+    auto leader = find_leader();
+    if (rng_.chance(opts_.mix.one_way)) {
+      // One direction only: the leader can send but not hear (or the
+      // reverse), or one link between two members fails one way.
+      auto a = leader ? *leader : rng_.below(nodes_.size());
+      bool outbound = rng_.chance(0.5);
+      for (std::size_t b = 0; b < nodes_.size(); ++b) {
+        if (b == a || (!leader && !rng_.chance(0.5)))
+          continue;
+        if (outbound)
+          net.cut.insert({nodes_[a].id, nodes_[b].id});
+        else
+          net.cut.insert({nodes_[b].id, nodes_[a].id});
+      }
+    } else if (leader && rng_.chance(0.5)) {
+      // why: isolating the leader is what forces elections and stale
+      // leaders; random splits often leave it with a majority.
+      for (const auto& n : nodes_)
+        net.group[n.id] = 0;
+      net.group[nodes_[*leader].id] = 1;
+    } else {
+      for (const auto& n : nodes_)
+        net.group[n.id] = static_cast<int>(rng_.below(2));
+    }
+    partitioned_ = true;
+    ++result_.partitions;
+    heal_at_ = t + std::chrono::milliseconds(
+                     rng_.between(300, opts_.mix.partition_for_ms));
+    next_partition_ = heal_at_ + draw(opts_.mix.partition_every_ms);
+  }
+  if (election_started_ && opts_.mix.election_crashes) {
+    if (rng_.chance(0.15)) {
+      // why: crash a voter in the middle of an election and bring it back
+      // fast, so it can answer again in the same term.
+      std::vector<std::size_t> up;
+      for (std::size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i].up && !nodes_[i].retired)
+          up.push_back(i);
+      if (up.size() > 1) {
+        auto i = up[rng_.below(up.size())];
+        crash(i, false);
+        nodes_[i].restart_at = t + std::chrono::milliseconds(rng_.between(1, 60));
+      }
+    } else if (rng_.chance(0.3)) {
+      aim_vote_crash_until_ = t + 50ms;
+    }
+  }
+  election_started_ = false;
+  if (leader_crash_at_ && t >= *leader_crash_at_) {
+    leader_crash_at_.reset();
+    if (auto leader = find_leader())
+      crash(*leader, rng_.chance(opts_.mix.power_cut));
+  }
+  if (t >= next_crash_) {
+    std::vector<std::size_t> candidates;
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      if (nodes_[i].up)
+        candidates.push_back(i);
+    auto leader = find_leader();
+    bool power = rng_.chance(opts_.mix.power_cut);
+    if (leader && rng_.chance(0.5))
+      crash(*leader, power); // why: leader failover is where Raft bugs live
+    else if (!candidates.empty())
+      crash(candidates[rng_.below(candidates.size())], power);
+    next_crash_ = t + draw(opts_.mix.crash_every_ms);
+  }
+}
+
+void sim_cluster::maybe_restart() {
+  auto t = now();
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    auto& n = nodes_[i];
+    if (n.up || n.retired || n.corrupt || t < n.restart_at)
+      continue;
+    if (!terminated(n.raft) || !terminated(n.cfg))
+      continue;
+    if (phase_ == phase::faults && opts_.mix.corrupt > 0
+        && rng_.chance(opts_.mix.corrupt)) {
+      // Its log turns out corrupt: it refuses to start (the LMDB log's
+      // checksums; see the store tests), unless recovered. Only one at a
+      // time, and only while enough voters remain for a quorum without it.
+      auto c = latest_config();
+      bool other_corrupt = std::any_of(nodes_.begin(), nodes_.end(),
+                                       [](const sim_node& x) { return x.corrupt; });
+      if (!other_corrupt && c.voters.size() >= 3 && c.contains(n.id)
+          && admin_steps_.empty()) {
+        n.corrupt = true;
+        ++result_.corruptions;
+        admin_steps_.push_back({admin_step::op::remove, i});
+        admin_steps_.push_back({admin_step::op::wipe, i});
+        admin_steps_.push_back({admin_step::op::add, i});
+        continue;
+      }
+    }
+    start(i);
+  }
+}
+
+void sim_cluster::maybe_admin() {
+  // A lost answer is retried; the retry then finds the change made already
+  // (exists / not_found).
+  if (admin_steps_.empty() || admin_env_->waiting || now() < next_admin_
+      || phase_ == phase::liveness)
+    return;
   auto answer = std::move(admin_env_->last);
   admin_env_->last.reset();
-  switch (membership_phase_) {
-    case 0: {
-      if (!leader)
-        return;
-      if (nodes_[spare].retired) {
-        nodes_[spare].retired = false;
-        start(spare); // an empty log: it waits to be contacted
-      }
-      raft::member_change c;
-      c.kind = raft::member_change::op::add;
-      c.m = {nodes_[spare].id, nodes_[spare].name, "sim:" + nodes_[spare].name};
-      send_change(*leader, c);
-      membership_phase_ = 1;
-      break;
-    }
-    case 1:
-      if (!answer)
-        return;
-      if (answer->st.ok() || answer->st.code == status_code::exists) {
-        ++result_.membership_changes;
-        membership_phase_ = 2;
-      } else {
-        membership_phase_ = 0;
-      }
-      break;
-    case 2: {
-      if (!leader)
-        return;
-      auto core = raft::inspect_core(nodes_[*leader].raft);
-      if (!core || !core->config().is_voter(nodes_[spare].id))
-        return;
-      raft::member_change c;
-      c.kind = raft::member_change::op::remove;
-      c.m.id = nodes_[0].id;
-      send_change(*leader, c);
-      membership_phase_ = 3;
-      break;
-    }
-    case 3:
-      if (!answer)
-        return;
-      if (answer->st.ok() || answer->st.code == status_code::not_found) {
-        ++result_.membership_changes;
-        membership_phase_ = 4;
-        // m1 is out of the ensemble: stop it for good.
-        nodes_[0].retired = true;
-        if (nodes_[0].up) {
-          crash(0);
-          --result_.crashes;
-        }
-      } else {
-        membership_phase_ = 2;
-      }
-      break;
-    default:
-      break;
+  auto s = admin_steps_.front();
+  auto& n = nodes_[s.node];
+  if (s.kind == admin_step::op::wipe) {
+    wipe(s.node);
+    n.retired = true; // a blank member waits to be added
+    admin_steps_.pop_front();
+    return;
   }
+  if (answer) {
+    bool done = answer->st.ok()
+                || (s.kind == admin_step::op::add
+                    && answer->st.code == status_code::exists)
+                || (s.kind == admin_step::op::remove
+                    && answer->st.code == status_code::not_found);
+    if (done) {
+      ++result_.membership_changes;
+      admin_steps_.pop_front();
+      if (s.kind == admin_step::op::remove && !n.corrupt) {
+        // Out of the ensemble: stop it for good.
+        bool was_up = n.up;
+        crash(s.node, false);
+        if (was_up)
+          --result_.crashes;
+        n.retired = true;
+      }
+      next_admin_ = now() + 300ms;
+      return;
+    }
+  }
+  auto leader = find_leader();
+  if (!leader)
+    return;
+  raft::member_change c;
+  if (s.kind == admin_step::op::add) {
+    if (n.retired) {
+      n.retired = false;
+      if (!n.up)
+        start(s.node); // an empty log: it waits to be contacted
+    }
+    auto core = raft::inspect_core(nodes_[*leader].raft);
+    // why: one change at a time; grow only once the last learner is a voter.
+    if (core && !core->config().learners.empty())
+      return;
+    c.kind = raft::member_change::op::add;
+    c.m = {n.id, n.name, "sim:" + n.name};
+  } else {
+    c.kind = raft::member_change::op::remove;
+    c.m.id = n.id;
+  }
+  caf::anon_send(admin_, nodes_[*leader].raft, std::move(c));
+  next_admin_ = now() + 500ms;
+}
+
+void sim_cluster::run_for(std::chrono::milliseconds d, phase p) {
+  phase_ = p;
+  auto until = now() + d;
+  auto last_time = now();
+  std::uint64_t still = 0;
+  while (now() < until && result_.violations.size() < 10) {
+    if (!step())
+      break;
+    if (now() != last_time) {
+      last_time = now();
+      still = 0;
+    } else if (++still > 1'000'000) {
+      fail("livelock: a million steps without simulated time advancing");
+      break;
+    }
+    if (p == phase::faults)
+      maybe_fault();
+    maybe_restart();
+    maybe_admin();
+    check_step();
+  }
+}
+
+// -- checks --------------------------------------------------------------------
+
+void sim_cluster::check_config_agreement(sim_node& n, const raft::node& core) {
+  // Every member's state store names the configuration its log says was in
+  // force at the store's applied index (what a restart or a snapshot sent
+  // from it relies on).
+  auto kv = config::inspect_store(n.cfg);
+  auto log = raft::inspect_log(n.raft);
+  if (!kv || !log)
+    return;
+  auto applied = kv->applied().index;
+  if (applied < log->snapshot().index || applied > log->last_index())
+    return;
+  auto want = core.config_at(applied);
+  auto have = kv->config();
+  if (!(have == want))
+    fail("configuration disagreement: " + n.name + "'s state store names "
+         + std::to_string(have.voters.size()) + " voters and "
+         + std::to_string(have.learners.size())
+         + " learners at its applied index " + std::to_string(applied)
+         + ", its log " + std::to_string(want.voters.size()) + " and "
+         + std::to_string(want.learners.size()));
 }
 
 void sim_cluster::check_step() {
   for (auto& e : registry_->violations)
     fail(e);
   registry_->violations.clear();
+  auto& disk = state_of_disk(disk_);
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     auto& n = nodes_[i];
     if (!n.up)
       continue;
-    if (n.crashed_itself) {
-      // The raft actor died at a crash point: finish the crash.
-      n.crashed_itself = false;
-      crash(i);
+    if (disk.crashing.count(n.id) > 0) {
+      // It died in its fsync window: finish the crash.
+      disk.crashing.erase(n.id);
+      crash(i, rng_.chance(opts_.mix.power_cut));
+      if (aim_vote_crash_until_)
+        n.restart_at = now() + std::chrono::milliseconds(rng_.between(1, 20));
       continue;
     }
     if (terminated(n.raft) || terminated(n.cfg)) {
@@ -790,8 +928,15 @@ void sim_cluster::check_step() {
       continue; // not initialized yet
     for (auto& e : core->check_invariants())
       fail(e);
-    // Election safety: at most one leader per term, ever.
-    if (core->current_role() == raft::role::leader) {
+    if (result_.steps >= n.next_config_check) {
+      n.next_config_check = result_.steps + 64;
+      check_config_agreement(n, *core);
+    }
+    // Election safety: at most one leader per term, ever. A leader counts
+    // once its term is durable: one that dies before that sent nothing of
+    // that term (log matching checks that), and may lose the term itself.
+    if (core->current_role() == raft::role::leader
+        && core->hard_state_durable()) {
       auto [it, fresh] = leaders_.emplace(core->term(), n.id);
       if (fresh)
         ++result_.leaders_elected;
@@ -842,32 +987,125 @@ void sim_cluster::check_step() {
   }
 }
 
-void sim_cluster::run_for(std::chrono::milliseconds d, bool faults) {
-  auto until = now() + d;
-  auto last_time = now();
-  std::uint64_t still = 0;
+void sim_cluster::liveness_phase() {
+  // Faults stop; a random minimal quorum of the latest configuration's
+  // healthy voters runs, fully connected, the rest stays down. It must
+  // elect a leader that commits an entry of its term within the bound.
+  auto& net = state_of(net_);
+  net.group.clear();
+  net.cut.clear();
+  partitioned_ = false;
+  net.faults = net_faults{};
+  leader_crash_at_.reset();
+  aim_vote_crash_until_.reset();
+  // The configurations members hold (they may disagree while a change is
+  // not committed everywhere).
+  std::vector<raft::configuration> configs;
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (!nodes_[i].retired && !nodes_[i].corrupt) {
+      auto c = member_config(i);
+      if (!c.voters.empty()
+          && std::find(configs.begin(), configs.end(), c) == configs.end())
+        configs.push_back(std::move(c));
+    }
+  std::vector<std::size_t> healthy;
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (!nodes_[i].retired && !nodes_[i].corrupt)
+      healthy.push_back(i);
+  auto is_quorum = [&](const std::vector<std::size_t>& q) {
+    for (const auto& c : configs) {
+      std::size_t votes = 0;
+      for (auto i : q)
+        votes += c.is_voter(nodes_[i].id) ? 1 : 0;
+      if (votes < c.quorum())
+        return false;
+    }
+    return true;
+  };
+  if (configs.empty() || !is_quorum(healthy)) {
+    // Recovering a member (or every member down): nothing to require yet.
+    run_for(opts_.liveness, phase::liveness);
+    return;
+  }
+  if (configs.size() == 1) {
+    // Shuffle, then keep the shortest prefix that is a quorum.
+    for (std::size_t k = healthy.size(); k > 1; --k)
+      std::swap(healthy[k - 1], healthy[rng_.below(k)]);
+    std::vector<std::size_t> chosen;
+    for (auto i : healthy) {
+      chosen.push_back(i);
+      if (is_quorum(chosen))
+        break;
+    }
+    healthy = chosen;
+  }
+  // why: while members disagree on the configuration (a change reached
+  // some, not others), a minimal quorum of each may still elect no one:
+  // the one up-to-date member may hold itself a learner and the others
+  // cannot outvote its log (Raft, as etcd: learners vote, never campaign).
+  // Then all healthy members run.
+  std::set<std::size_t> quorum(healthy.begin(), healthy.end());
+  auto t0 = now();
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    auto& n = nodes_[i];
+    if (quorum.count(i) > 0) {
+      n.restart_at = t0;
+    } else {
+      if (n.up)
+        crash(i, false);
+      n.restart_at = time_point::max();
+    }
+  }
+  phase_ = phase::liveness;
+  auto until = t0 + opts_.liveness;
   while (now() < until && result_.violations.size() < 10) {
     if (!step())
       break;
-    if (now() != last_time) {
-      last_time = now();
-      still = 0;
-    } else if (++still > 1'000'000) {
-      fail("livelock: a million steps without simulated time advancing");
+    maybe_restart();
+    check_step();
+    auto l = find_leader();
+    if (!l || quorum.count(*l) == 0)
+      continue;
+    auto core = raft::inspect_core(nodes_[*l].raft);
+    auto log = raft::inspect_log(nodes_[*l].raft);
+    if (core && log && core->commit_index() >= log->snapshot().index
+        && log->term_at(core->commit_index()) == core->term()) {
+      result_.liveness_ms
+        = std::chrono::duration_cast<std::chrono::milliseconds>(now() - t0)
+            .count();
       break;
     }
-    if (faults) {
-      maybe_fault();
-      maybe_change_membership();
-    } else {
-      // Settling: bring every member back.
-      for (std::size_t i = 0; i < nodes_.size(); ++i)
-        if (!nodes_[i].up && !nodes_[i].retired)
-          nodes_[i].restart_at = now();
-      maybe_fault();
-    }
-    check_step();
   }
+  if (result_.liveness_ms < 0 && std::getenv("GD_SIM_DEBUG")) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      auto& n = nodes_[i];
+      auto c = member_config(i);
+      std::cerr << n.name << (n.up ? " up" : " down") << " voters=";
+      for (auto& v : c.voters)
+        std::cerr << v.name << ",";
+      std::cerr << " learners=";
+      for (auto& v : c.learners)
+        std::cerr << v.name << ",";
+      if (auto core = n.up ? raft::inspect_core(n.raft) : nullptr)
+        std::cerr << " role=" << raft::to_string(core->current_role())
+                  << " term=" << core->term() << " last=" << core->last_index()
+                  << " lastterm=" << raft::inspect_log(n.raft)->term_at(core->last_index())
+                  << " commit=" << core->commit_index();
+      std::cerr << "\n";
+    }
+  }
+  if (result_.liveness_ms < 0) {
+    std::string members;
+    for (auto i : quorum)
+      members += " " + nodes_[i].name;
+    fail("liveness: the connected quorum {" + members
+         + " } elected no leader that committed within "
+         + std::to_string(opts_.liveness.count()) + " ms");
+  }
+  // Everyone else comes back.
+  for (auto& n : nodes_)
+    if (!n.up)
+      n.restart_at = now();
 }
 
 void sim_cluster::check_final() {
@@ -890,10 +1128,17 @@ void sim_cluster::check_final() {
       if (n.up) {
         auto c = raft::inspect_core(n.raft);
         auto kv = config::inspect_store(n.cfg);
+        auto l = raft::inspect_log(n.raft);
         std::cerr << n.name << " role=" << raft::to_string(c->current_role())
-                  << " commit=" << c->commit_index() << " last="
-                  << c->last_index() << " applied="
+                  << " term=" << c->term() << " commit=" << c->commit_index()
+                  << " snap=" << l->snapshot().index << "/"
+                  << l->snapshot().term << " last=" << c->last_index()
+                  << "/" << l->term_at(c->last_index()) << " applied="
                   << (kv ? kv->applied().index : 0) << "\n";
+        for (const auto& p : c->peers())
+          std::cerr << "  peer " << p.id << " match=" << p.match
+                    << " next=" << p.next << " state="
+                    << raft::to_string(p.state) << "\n";
       }
   const store::kv_store* reference = nullptr;
   std::string reference_name;
@@ -918,6 +1163,7 @@ void sim_cluster::check_final() {
     if (kv->applied().index != target)
       fail(n.name + " applied through " + std::to_string(kv->applied().index)
            + ", the leader committed " + std::to_string(target));
+    check_config_agreement(n, *core);
     if (!reference) {
       reference = kv;
       reference_name = n.name;
@@ -931,27 +1177,67 @@ void sim_cluster::check_final() {
       fail("state machines diverge: " + reference_name + " and " + n.name
            + " hold different keys or revisions");
   }
+  if (!reference)
+    return;
+  // No acknowledged write lost: every unique key acknowledged is there.
+  std::size_t lost = 0;
+  std::string example;
+  for (const auto& key : env_->acked_unique) {
+    kv::range_request r;
+    r.range.key = key;
+    if (reference->range(r).kvs.empty()) {
+      if (lost++ == 0)
+        example = key;
+    }
+  }
+  if (lost > 0)
+    fail(std::to_string(lost) + " acknowledged writes lost (e.g. " + example
+         + ")");
 }
 
 run_result sim_cluster::run() {
-  run_for(opts_.duration, true);
-  // Heal: no more partitions or crashes; clients finish what they started.
-  state_of(net_).group.clear();
-  partitioned_ = false;
-  next_partition_ = caf::actor_clock::time_point::max();
-  next_crash_ = caf::actor_clock::time_point::max();
-  state_of(net_).faults = net_faults{};
+  run_for(opts_.duration, phase::faults);
+  next_partition_ = time_point::max();
+  next_crash_ = time_point::max();
+  next_window_crash_ = time_point::max();
+  liveness_phase();
+  // Heal: everyone back; clients finish what they started.
   env_->stop = true;
-  run_for(opts_.settle, false);
+  run_for(opts_.settle, phase::settle);
   if (env_->outstanding > 0)
     fail(std::to_string(env_->outstanding)
          + " client operations never completed");
+  // A last linearizable read of every key, into the history.
+  std::vector<std::string> keys;
+  for (int k = 0; k < opts_.keys; ++k)
+    keys.push_back("k" + std::to_string(k));
+  if (opts_.mix.cluster_ops && env_->cluster_ready)
+    for (int k = 0; k < 3; ++k)
+      keys.push_back(option_register("user.sim.k" + std::to_string(k)));
+  auto reader = spawn_final_reader(*sys_, env_, keys, derive(opts_.seed, 98));
+  clients_.push_back(reader);
+  auto until = now() + 20s;
+  while (env_->final_reads + env_->final_read_failures < keys.size()
+         && now() < until && result_.violations.size() < 10) {
+    if (!step())
+      break;
+    maybe_restart();
+    maybe_admin();
+    check_step();
+  }
+  if (env_->final_reads < keys.size())
+    fail("final reads: only " + std::to_string(env_->final_reads) + " of "
+         + std::to_string(keys.size()) + " keys could be read");
+  if (!admin_steps_.empty())
+    fail(std::to_string(admin_steps_.size())
+         + " membership changes never completed");
   check_final();
   result_.trace_hash = state_of(net_).trace ^ env_->trace;
   result_.messages_delivered = state_of(net_).delivered;
   result_.messages_dropped = state_of(net_).dropped;
   result_.ops_ok = env_->ops_ok;
   result_.ops_unknown = env_->ops_unknown;
+  result_.cluster_ok = env_->cluster_ok;
   result_.linearizability = test::check_kv_history(env_->history.ops());
   return result_;
 }

@@ -1,13 +1,21 @@
 #pragma once
 
 // Deterministic simulation of a monitor ensemble, FoundationDB style, on
-// CAF's test_coordinator: N members (real Raft actors and config actors, with
-// memory logs and real LMDB state stores), a simulated network, and clients
-// issuing KV operations, all in one thread and all driven by one seed. A run
-// injects faults (drops, duplicates, delays, partitions, crash-restarts,
-// membership changes), checks the Raft invariants after every step, then
-// heals everything, lets it settle, and checks that the members converged
-// and that the clients' history is linearizable.
+// CAF's test_coordinator: N members (the real Raft and config actors, memory
+// Raft logs on a simulated disk whose fsyncs take time, and real LMDB state
+// stores), a simulated network, and clients issuing KV operations and
+// cluster commands through the requests the daemons' RPC services send, all
+// in one thread and all driven by one seed.
+//
+// A run injects faults (drops, duplicates, delays, partitions one- and
+// two-way, crashes aimed at fsync windows and elections followed by
+// failovers, power cuts that undo the state store's last unflushed commit,
+// corrupt logs recovered by removing and re-adding the member, membership
+// changes from 1 to 5 members and back, BUGGIFY delays), checks the Raft
+// invariants after every step, then checks liveness (a connected quorum
+// elects a leader and commits within a bound), heals everything, reads every
+// key once more, and checks that the members converged, that no
+// acknowledged write was lost and that the history is linearizable.
 
 #include <chrono>
 #include <cstdint>
@@ -19,26 +27,54 @@
 
 namespace gd::sim {
 
+/// One step of a membership script: add member `node` (a learner, promoted
+/// once caught up) or remove it (it is then stopped for good).
+struct membership_step {
+  enum class op : std::uint8_t { add, remove };
+  op kind = op::add;
+  std::size_t node = 0;
+};
+
 /// A family of faults for a run.
 struct fault_mix {
   std::string name;
+  /// Founding voters (m1..m<nodes>); the script may add more.
   std::size_t nodes = 3;
   net_faults net;
-  /// Average simulated time between partitions (0: none), and how long one
-  /// lasts at most.
+  /// Average simulated time between partitions (0: none), how long one
+  /// lasts at most, and the share of them that cut one direction only.
   int partition_every_ms = 0;
   int partition_for_ms = 2500;
+  double one_way = 0;
   /// Average simulated time between crashes (0: none), and the most a
   /// crashed member stays down.
   int crash_every_ms = 0;
   int down_for_ms = 2500;
-  /// Replace a member during the run: add a new monitor (it joins as a
-  /// learner and gets promoted), then remove an old one.
-  bool membership = false;
+  /// Average simulated time between crashes aimed at an fsync window (the
+  /// next member to sync after that time dies before its sync completes;
+  /// 0: none), and the chance that such a crash is followed within 30 ms by
+  /// the leader's (a failover right after a member lost unsynced writes).
+  int window_crash_every_ms = 0;
+  double failover = 0;
+  /// Crash a voter in the middle of an election, now and then.
+  bool election_crashes = false;
+  /// Share of crashes that are power cuts: the state store also loses its
+  /// last commit if it was not flushed (LMDB MDB_NOMETASYNC).
+  double power_cut = 0;
+  /// Chance that a member coming back finds its log corrupt: it refuses to
+  /// start, and is recovered as an operator would (remove it, empty it, add
+  /// it back). At most one at a time, and only while 3+ voters remain.
+  double corrupt = 0;
+  /// Membership changes, in order, starting 2 s into the run.
+  std::vector<membership_step> membership;
+  /// A cluster client drives peers, volumes and options.
+  bool cluster_ops = true;
+  /// BUGGIFY: random delays inside the actors (flushes, fsyncs, apply
+  /// commits) and extreme knobs.
+  bool buggify = false;
 };
 
-/// The mixes `./dev test` runs: calm, lossy, partitions, crashes, churn
-/// (everything at once, 5 members) and membership.
+/// The mixes `./dev test` runs.
 std::vector<fault_mix> standard_mixes();
 
 struct run_options {
@@ -46,6 +82,9 @@ struct run_options {
   fault_mix mix;
   /// Simulated time with faults and client load.
   std::chrono::milliseconds duration{8000};
+  /// Liveness bound: once faults stop, a connected quorum must elect a
+  /// leader and commit within this much simulated time.
+  std::chrono::milliseconds liveness{8000};
   /// Simulated time to heal, finish operations and converge.
   std::chrono::milliseconds settle{10000};
   int clients = 4;
@@ -63,11 +102,18 @@ struct run_result {
   std::uint64_t messages_dropped = 0;
   std::size_t ops_ok = 0;
   std::size_t ops_unknown = 0;
+  std::size_t cluster_ok = 0;
   std::size_t leaders_elected = 0;
   std::size_t crashes = 0;
+  std::size_t window_crashes = 0;
+  std::size_t power_cuts = 0;
+  std::size_t commits_undone = 0;
   std::size_t partitions = 0;
   std::size_t snapshots_installed = 0;
   std::size_t membership_changes = 0;
+  std::size_t corruptions = 0;
+  /// Simulated time from the end of the faults to a leader that committed.
+  std::int64_t liveness_ms = -1;
   test::check_result linearizability;
 
   bool passed() const {

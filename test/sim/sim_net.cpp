@@ -7,7 +7,23 @@ namespace gd::sim {
 
 namespace {
 
-using self_ptr = raft::transport_actor::stateful_pointer<net_state>;
+/// A batch arriving at its addressee's host after its delay.
+struct arrival {
+  raft::peer_batch batch;
+};
+
+} // namespace
+
+} // namespace gd::sim
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(gd::sim::arrival)
+
+namespace gd::sim {
+
+namespace {
+
+using net_actor = raft::transport_actor::extend<caf::reacts_to<arrival>>;
+using self_ptr = net_actor::stateful_pointer<net_state>;
 
 void trace_batch(net_state& st, const raft::peer_batch& b) {
   mix(st.trace, b.from);
@@ -48,16 +64,15 @@ void lose_some(net_state& st, raft::peer_batch& b) {
   keep(b.acks);
 }
 
-raft::transport_actor::behavior_type net_main(self_ptr self, net_faults faults,
-                                              std::uint64_t seed) {
+net_actor::behavior_type net_main(self_ptr self, net_faults faults,
+                                  std::uint64_t seed) {
   self->state.faults = faults;
   self->state.rng = sim_random(seed);
   return {
     [self](raft::peer_batch& b) {
       auto& st = self->state;
-      auto to = st.nodes.find(b.to);
-      if (to == st.nodes.end() || st.nodes.count(b.from) == 0
-          || st.group[b.from] != st.group[b.to]) {
+      if (st.nodes.count(b.to) == 0 || st.nodes.count(b.from) == 0
+          || !st.link_up(b.from, b.to)) {
         ++st.dropped;
         return;
       }
@@ -69,10 +84,21 @@ raft::transport_actor::behavior_type net_main(self_ptr self, net_faults faults,
         auto delay = std::chrono::milliseconds(
           st.rng.between(st.faults.min_delay_ms, st.faults.max_delay_ms));
         mix(st.trace, static_cast<std::uint64_t>(delay.count()));
-        trace_batch(st, b);
-        ++st.delivered;
-        self->delayed_send(to->second, delay, b);
+        self->delayed_send(self, delay, arrival{b});
       }
+    },
+    [self](arrival& a) {
+      auto& st = self->state;
+      auto to = st.nodes.find(a.batch.to);
+      // why: a partition that began while the batch was on its way stops it
+      // too; otherwise it reaches whoever runs there now.
+      if (to == st.nodes.end() || !st.link_up(a.batch.from, a.batch.to)) {
+        ++st.dropped;
+        return;
+      }
+      trace_batch(st, a.batch);
+      ++st.delivered;
+      self->send(to->second, std::move(a.batch));
     },
     [](raft::peer_directory&) {
       // The simulated network knows everybody already.
@@ -81,6 +107,14 @@ raft::transport_actor::behavior_type net_main(self_ptr self, net_faults faults,
 }
 
 } // namespace
+
+bool net_state::link_up(raft::member_id from, raft::member_id to) const {
+  auto g = [this](raft::member_id m) {
+    auto it = group.find(m);
+    return it == group.end() ? 0 : it->second;
+  };
+  return g(from) == g(to) && cut.count({from, to}) == 0;
+}
 
 void mix(std::uint64_t& trace, std::uint64_t x) {
   for (int i = 0; i < 8; ++i) {
@@ -91,13 +125,13 @@ void mix(std::uint64_t& trace, std::uint64_t x) {
 
 raft::transport_actor spawn_sim_net(caf::actor_system& sys, net_faults faults,
                                     std::uint64_t seed) {
-  return sys.spawn(net_main, faults, seed);
+  return caf::actor_cast<raft::transport_actor>(
+    sys.spawn(net_main, faults, seed));
 }
 
 net_state& state_of(const raft::transport_actor& net) {
   auto* ptr = caf::actor_cast<caf::abstract_actor*>(net);
-  return dynamic_cast<raft::transport_actor::stateful_base<net_state>&>(*ptr)
-    .state;
+  return dynamic_cast<net_actor::stateful_base<net_state>&>(*ptr).state;
 }
 
 } // namespace gd::sim

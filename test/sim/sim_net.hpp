@@ -2,11 +2,15 @@
 
 // The simulated network: a transport actor that delivers peer batches between
 // Raft actors under test_coordinator, and drops, duplicates, delays (hence
-// reorders) and partitions them, all from one seed.
+// reorders) and partitions them, all from one seed. A batch is delivered to
+// whichever incarnation of its addressee is running when it arrives (a
+// restarted member may get an answer meant for its previous life, as over a
+// reconnected link), and partitions may be one-way.
 
 #include <cstdint>
 #include <map>
 #include <set>
+#include <utility>
 
 #include <caf/actor_system.hpp>
 
@@ -32,10 +36,15 @@ struct net_state {
   std::map<raft::member_id, raft::raft_actor> nodes;
   /// Partition: members talk only within the same group (absent = 0).
   std::map<raft::member_id, int> group;
+  /// One-way cuts: nothing from `first` reaches `second`.
+  std::set<std::pair<raft::member_id, raft::member_id>> cut;
   /// Hash of everything delivered, in order (the run's trace).
   std::uint64_t trace = 0xcbf29ce484222325ULL;
   std::uint64_t delivered = 0;
   std::uint64_t dropped = 0;
+
+  /// True if a batch from `from` can reach `to` now.
+  bool link_up(raft::member_id from, raft::member_id to) const;
 
   static inline const char* name = "sim_net";
 };

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE sim
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -53,6 +54,12 @@ void run_mix(const std::string& name) {
     total.membership_changes += r.membership_changes;
     total.messages_delivered += r.messages_delivered;
     total.messages_dropped += r.messages_dropped;
+    total.cluster_ok += r.cluster_ok;
+    total.window_crashes += r.window_crashes;
+    total.power_cuts += r.power_cuts;
+    total.commits_undone += r.commits_undone;
+    total.corruptions += r.corruptions;
+    total.liveness_ms = std::max(total.liveness_ms, r.liveness_ms);
     if (r.passed())
       continue;
     ++failed;
@@ -81,6 +88,10 @@ BOOST_AUTO_TEST_CASE(mix_partitions) { run_mix("partitions"); }
 BOOST_AUTO_TEST_CASE(mix_crashes) { run_mix("crashes"); }
 BOOST_AUTO_TEST_CASE(mix_churn) { run_mix("churn"); }
 BOOST_AUTO_TEST_CASE(mix_membership) { run_mix("membership"); }
+BOOST_AUTO_TEST_CASE(mix_growth) { run_mix("growth"); }
+BOOST_AUTO_TEST_CASE(mix_single) { run_mix("single"); }
+BOOST_AUTO_TEST_CASE(mix_pair) { run_mix("pair"); }
+BOOST_AUTO_TEST_CASE(mix_corruption) { run_mix("corruption"); }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_trace) {
   for (const auto& mix : standard_mixes()) {

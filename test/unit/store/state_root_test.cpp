@@ -5,7 +5,7 @@
 
 #include "store/kv_store.hpp"
 #include "store_test_support.hpp"
-#include "test/support/power_cut.hpp"
+#include "test/support/store_damage.hpp"
 
 namespace gd::store {
 

@@ -1,9 +1,11 @@
-#include "test/support/power_cut.hpp"
+#include "test/support/store_damage.hpp"
 
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+
+#include "store/lmdb.hpp"
 
 namespace gd::test {
 
@@ -60,6 +62,24 @@ bool undo_last_commit(const std::string& data_mdb) {
   f.flush();
   if (!f)
     throw std::runtime_error("undo_last_commit: cannot write " + data_mdb);
+  return true;
+}
+
+bool damage_kv_record(const std::string& store_dir, const std::string& key) {
+  store::lmdb::env_options o;
+  o.max_dbs = 3;
+  o.map_size = std::size_t{64} << 20;
+  store::lmdb::env env("damaged store", store_dir, o);
+  store::lmdb::write_txn t(env);
+  auto kv = t.open_dbi("kv");
+  auto v = t.get(kv, key);
+  if (!v)
+    return false;
+  // A record cut to 3 bytes: shorter than any record's fixed header.
+  std::string damaged(v->substr(0, std::min<std::size_t>(3, v->size())));
+  t.put(kv, key, damaged);
+  t.commit();
+  env.sync();
   return true;
 }
 
