@@ -53,6 +53,26 @@ constexpr const char* format_key = "format";
 constexpr const char* applied_key = "applied";
 constexpr const char* config_key = "config";
 
+/// `key` quoted for a message: bytes outside printable ASCII as \xNN, at
+/// most 120 bytes shown.
+std::string quoted(std::string_view key) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "'";
+  for (std::size_t i = 0; i < key.size() && i < 120; ++i) {
+    auto c = static_cast<unsigned char>(key[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  if (key.size() > 120)
+    out += "...";
+  return out + "'";
+}
+
 std::string str(std::int64_t x) {
   return std::to_string(x);
 }
@@ -148,9 +168,9 @@ struct store_env {
   kv::key_value decode_record(std::string_view key,
                               std::string_view value) const {
     if (value.size() < record_header_size)
-      corrupt("the record of a key is " + str(value.size())
-              + " bytes, shorter than its " + str(record_header_size)
-              + "-byte header");
+      corrupt("the record of key " + quoted(key) + " is "
+              + str(value.size()) + " bytes, shorter than its "
+              + str(record_header_size) + "-byte header");
     bytes::reader r(value);
     kv::key_value kv;
     kv.key.assign(key.data(), key.size());
@@ -330,8 +350,10 @@ struct kv_store::impl : store_env {
   std::string dir;
   /// True while a write_batch is open.
   std::atomic<bool> batch_open{false};
-  /// A commit happened since the last flush (see unflushed_commit()).
-  std::atomic<bool> unflushed{false};
+  /// A commit may have happened since the last flush (see
+  /// unflushed_commit()): true until the first flush, since a store found
+  /// on disk may hold an unflushed last commit of an earlier process.
+  std::atomic<bool> unflushed{true};
 };
 
 kv_store::kv_store(const std::string& dir, const kv_store_options& opts)
@@ -339,7 +361,7 @@ kv_store::kv_store(const std::string& dir, const kv_store_options& opts)
   // why: under MDB_NOMETASYNC the last commit before a crash may still sit
   // unflushed; what applied() reports right after opening is then taken as
   // durable (the Raft log may be compacted up to it), so make it so.
-  impl_->env.sync();
+  flush();
 }
 
 kv_store::~kv_store() = default;

@@ -174,6 +174,7 @@ void node::become_candidate() {
 void node::become_leader() {
   role_ = role::leader;
   leader_ = opts_.id;
+  commit_at_election_ = commit_;
   election_elapsed_ = 0;
   heartbeat_elapsed_ = 0;
   progress_.clear();
@@ -1185,6 +1186,13 @@ std::vector<std::string> node::check_invariants() const {
         fail("leader that does not know itself as leader");
       if (vote_ != opts_.id)
         fail("leader that did not vote for itself in its term");
+      // Raft §5.4.2 (figure 8): a leader commits only by counting replicas
+      // of an entry of its own term; older entries commit with it.
+      if (commit_ > commit_at_election_ && commit_ >= log_.snapshot().index
+          && log_.term_at(commit_) != term_)
+        fail("leader of term " + std::to_string(term_) + " moved its commit "
+             + "index to " + std::to_string(commit_)
+             + ", an entry of term " + std::to_string(log_.term_at(commit_)));
       for (const auto& [id, pr] : progress_) {
         if (!config().contains(id))
           fail("progress for non-member " + std::to_string(id));

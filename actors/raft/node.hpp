@@ -339,6 +339,9 @@ private:
 
   /// Leader: progress of every other member.
   std::map<member_id, progress> progress_;
+  /// Leader: the commit index when it was elected (for the invariant that
+  /// it commits only entries of its term by counting).
+  log_index commit_at_election_ = 0;
   member_id transfer_target_ = no_member;
   int transfer_elapsed_ = 0;
   std::size_t uncommitted_bytes_ = 0;

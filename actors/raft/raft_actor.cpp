@@ -122,8 +122,8 @@ void schedule_flush(self_ptr self) {
   if (st.flush_pending)
     return;
   st.flush_pending = true;
-  if (st.cfg.buggify_delay) {
-    auto d = st.cfg.buggify_delay();
+  if (st.cfg.buggify) {
+    auto d = st.cfg.buggify(raft_actor_config::buggify_site::flush);
     if (d.count() > 0) {
       self->delayed_send(self, d, flush_atom::value);
       return;
@@ -649,7 +649,10 @@ void on_tick(self_ptr self) {
                                    + " ticks");
   if (st.ticks % 10 == 0)
     maybe_compact(self);
-  self->delayed_send(self, st.cfg.tick_interval, tick_atom::value);
+  auto next = st.cfg.tick_interval;
+  if (st.cfg.buggify)
+    next += st.cfg.buggify(raft_actor_config::buggify_site::tick);
+  self->delayed_send(self, next, tick_atom::value);
   schedule_flush(self);
 }
 

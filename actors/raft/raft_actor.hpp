@@ -81,9 +81,17 @@ struct raft_actor_config {
   /// simulated time, during which the member handles nothing else (as a
   /// thread blocked in fsync), and a crash meanwhile loses what it synced.
   caf::actor disk;
-  /// Simulation only (BUGGIFY): a random extra delay before each flush of
-  /// the core's outputs (0: none).
-  std::function<std::chrono::milliseconds()> buggify_delay;
+  /// Where BUGGIFY may delay the actor's own work.
+  enum class buggify_site : std::uint8_t {
+    /// Before a flush of the core's outputs.
+    flush,
+    /// Before the next tick (a stalled timer: elections, heartbeats and
+    /// check-quorum all wait).
+    tick,
+  };
+  /// Simulation only (BUGGIFY): asked at each site; a random extra delay
+  /// (0: none).
+  std::function<std::chrono::milliseconds(buggify_site)> buggify;
 };
 
 /// Reconciles `log` with the state machine's position and spawns the member.

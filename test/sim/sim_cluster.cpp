@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -51,6 +52,7 @@ std::vector<fault_mix> standard_mixes() {
   lossy.net.drop = 0.05;
   lossy.net.duplicate = 0.03;
   lossy.net.max_delay_ms = 40;
+  lossy.net.long_delay = 0.002;
   mixes.push_back(lossy);
 
   fault_mix partitions;
@@ -58,6 +60,8 @@ std::vector<fault_mix> standard_mixes() {
   partitions.partition_every_ms = 1500;
   partitions.one_way = 0.4;
   partitions.net.max_delay_ms = 10;
+  partitions.net.long_delay = 0.003;
+  partitions.buggify = true;
   mixes.push_back(partitions);
 
   fault_mix crashes;
@@ -66,8 +70,12 @@ std::vector<fault_mix> standard_mixes() {
   crashes.window_crash_every_ms = 1500;
   crashes.failover = 0.7;
   crashes.election_crashes = true;
+  crashes.election_storm = 0.3;
+  crashes.compaction_crash = 0.3;
+  crashes.quick_restart = 0.2;
   crashes.power_cut = 0.5;
   crashes.net.max_delay_ms = 10;
+  crashes.net.long_delay = 0.002;
   mixes.push_back(crashes);
 
   fault_mix churn;
@@ -76,12 +84,18 @@ std::vector<fault_mix> standard_mixes() {
   churn.net.drop = 0.02;
   churn.net.duplicate = 0.02;
   churn.net.max_delay_ms = 30;
+  churn.net.long_delay = 0.002;
   churn.partition_every_ms = 2500;
   churn.one_way = 0.3;
   churn.crash_every_ms = 3000;
   churn.window_crash_every_ms = 1500;
   churn.failover = 0.7;
   churn.election_crashes = true;
+  churn.election_storm = 0.2;
+  churn.fresh_leader_crash = 0.1;
+  churn.leader_churn = 0.1;
+  churn.compaction_crash = 0.2;
+  churn.quick_restart = 0.2;
   churn.power_cut = 0.5;
   churn.buggify = true;
   mixes.push_back(churn);
@@ -94,6 +108,9 @@ std::vector<fault_mix> standard_mixes() {
   membership.crash_every_ms = 4000;
   membership.window_crash_every_ms = 1500;
   membership.failover = 0.5;
+  membership.election_storm = 0.2;
+  membership.fresh_leader_crash = 0.2;
+  membership.compaction_crash = 0.2;
   mixes.push_back(membership);
 
   fault_mix growth;
@@ -107,6 +124,10 @@ std::vector<fault_mix> standard_mixes() {
   growth.crash_every_ms = 3000;
   growth.window_crash_every_ms = 2000;
   growth.failover = 0.5;
+  growth.election_storm = 0.2;
+  growth.fresh_leader_crash = 0.4;
+  growth.compaction_crash = 0.3;
+  growth.quick_restart = 0.2;
   growth.power_cut = 0.5;
   growth.buggify = true;
   mixes.push_back(growth);
@@ -116,6 +137,9 @@ std::vector<fault_mix> standard_mixes() {
   single.nodes = 1;
   single.crash_every_ms = 2000;
   single.window_crash_every_ms = 1500;
+  single.fresh_leader_crash = 0.4;
+  single.compaction_crash = 0.5;
+  single.quick_restart = 0.3;
   single.power_cut = 0.7;
   single.buggify = true;
   mixes.push_back(single);
@@ -124,12 +148,16 @@ std::vector<fault_mix> standard_mixes() {
   pair.name = "pair";
   pair.nodes = 2;
   pair.net.max_delay_ms = 10;
+  pair.net.long_delay = 0.003;
   pair.partition_every_ms = 2500;
   pair.one_way = 0.5;
   pair.crash_every_ms = 3000;
   pair.window_crash_every_ms = 2000;
   pair.failover = 0.5;
   pair.election_crashes = true;
+  pair.election_storm = 0.4;
+  pair.fresh_leader_crash = 0.3;
+  pair.quick_restart = 0.3;
   pair.power_cut = 0.5;
   mixes.push_back(pair);
 
@@ -140,9 +168,21 @@ std::vector<fault_mix> standard_mixes() {
   corruption.crash_every_ms = 2000;
   corruption.window_crash_every_ms = 2000;
   corruption.failover = 0.5;
+  corruption.compaction_crash = 0.2;
   corruption.power_cut = 0.3;
   corruption.corrupt = 0.3;
   mixes.push_back(corruption);
+
+  fault_mix figure8;
+  figure8.name = "figure8";
+  figure8.nodes = 5;
+  figure8.net.max_delay_ms = 10;
+  figure8.leader_churn = 0.7;
+  figure8.election_storm = 0.2;
+  figure8.quick_restart = 0.5;
+  figure8.down_for_ms = 800;
+  figure8.max_append_entries = 1;
+  mixes.push_back(figure8);
   return mixes;
 }
 
@@ -203,7 +243,9 @@ caf::behavior admin_main(caf::event_based_actor* self,
           env->last = std::move(r);
           env->waiting = false;
         },
-        [env](caf::error&) {
+        [env](caf::error& e) {
+          if (std::getenv("GD_SIM_DEBUG"))
+            std::cerr << "admin: error " << caf::to_string(e) << "\n";
           raft::member_change_result r;
           r.st = gd::status::error(status_code::timeout, "no answer");
           env->last = r;
@@ -235,6 +277,11 @@ struct sim_node {
   bool retired = false;
   /// Its log is corrupt: it refuses to start until recovered.
   bool corrupt = false;
+  /// A record of its state store was damaged while it was down: it must
+  /// stop when it meets it (naming the key), never serve it.
+  std::string damaged_key;
+  /// Why its config actor stopped, if it did (its last "fatal" event).
+  std::string last_fatal;
   /// A power cut struck while the state store's last commit was unflushed:
   /// undo it before the next start.
   bool undo_last_commit = false;
@@ -267,10 +314,19 @@ private:
   void maybe_restart();
   bool crash_during_sync(member_id id);
   void maybe_admin();
+  /// Queues the operator's recovery of member i: remove, empty, add back.
+  void push_recovery(std::size_t i);
+  /// Damages a record of a contended key in member i's (closed) state
+  /// store; false if none is there.
+  bool damage_store(std::size_t i);
   void liveness_phase();
   // checks
   void check_step();
   void check_config_agreement(sim_node& n, const raft::node& core);
+  /// What a batch claims about its sender's disk must be true when it
+  /// leaves: its term (and a granted vote) durable, an acknowledged index
+  /// durable, a commit index on a majority's disk.
+  void check_claims(const raft::peer_batch& b);
   void check_final();
   void fail(const std::string& what);
   // helpers
@@ -302,6 +358,8 @@ private:
   std::shared_ptr<admin_env> admin_env_;
   std::deque<admin_step> admin_steps_;
   time_point next_admin_;
+  /// Per member: the log's snapshot index last seen (compaction checks).
+  std::map<member_id, log_index> compacted_;
   phase phase_ = phase::faults;
   std::map<term_t, member_id> leaders_;
   std::map<log_index, std::pair<term_t, std::uint64_t>> committed_;
@@ -314,8 +372,15 @@ private:
   std::optional<time_point> leader_crash_at_;
   /// Crash the next voter that syncs before this time (mid-election).
   std::optional<time_point> aim_vote_crash_until_;
-  /// A member became candidate during the last step.
-  bool election_started_ = false;
+  /// Crash this member at its next sync (a fresh leader's term).
+  std::optional<member_id> aim_sync_crash_;
+  /// Crashes to do at a given time (member index).
+  std::vector<std::pair<time_point, std::size_t>> scheduled_crashes_;
+  /// Members to bring back within 1 to 20 ms after their next crash.
+  std::set<member_id> quick_restart_;
+  /// A member became candidate (index) or leader during the last step.
+  std::optional<std::size_t> new_candidate_;
+  std::optional<std::size_t> new_leader_;
   std::uint64_t broken_before_ = 0;
   /// Per run, from the seed (BUGGIFY picks extreme ones).
   struct knobs {
@@ -326,6 +391,7 @@ private:
     std::chrono::milliseconds commit_interval{100};
     int disk_max_ms = 3;
     double flush_delay_chance = 0;
+    double tick_stall_chance = 0;
   } knobs_;
 };
 
@@ -345,7 +411,9 @@ sim_cluster::sim_cluster(const run_options& opts)
   // delayed flushes.
   const std::size_t append_sizes[] = {1, 2, 8, 64};
   const std::size_t windows[] = {1, 2, 16, 256};
-  knobs_.max_append_entries = append_sizes[k.below(4)];
+  knobs_.max_append_entries = opts.mix.max_append_entries > 0
+                                ? opts.mix.max_append_entries
+                                : append_sizes[k.below(4)];
   knobs_.max_inflight = windows[k.below(4)];
   knobs_.election_ticks = k.chance(0.5) ? 5 : 10;
   if (opts.mix.buggify) {
@@ -355,6 +423,7 @@ sim_cluster::sim_cluster(const run_options& opts)
     knobs_.commit_interval = std::chrono::milliseconds(commits[k.below(3)]);
     knobs_.disk_max_ms = k.chance(0.3) ? 25 : 3;
     knobs_.flush_delay_chance = k.chance(0.5) ? 0.05 : 0;
+    knobs_.tick_stall_chance = k.chance(0.5) ? 0.003 : 0;
   }
   cfg_ = std::make_unique<caf::actor_system_config>();
   cfg_->set("scheduler.policy", caf::atom("testing"));
@@ -367,6 +436,7 @@ sim_cluster::sim_cluster(const run_options& opts)
   disk.max_ms = knobs_.disk_max_ms;
   disk.crash_during_sync = [this](member_id id) { return crash_during_sync(id); };
   registry_ = std::make_shared<log_registry>();
+  state_of(net_).on_send = [this](const raft::peer_batch& b) { check_claims(b); };
   disk.on_durable = [this](member_id id, const store::memory_log_image& img) {
     auto i = index_of(id);
     record_durable(*registry_, i < nodes_.size() ? nodes_[i].name : "?", img);
@@ -523,6 +593,10 @@ void sim_cluster::start(std::size_t i) {
   ccfg.store = sopts;
   ccfg.detached = false;
   ccfg.commit_interval = knobs_.commit_interval;
+  ccfg.on_event = [this, i](const std::string& e) {
+    if (e.find("fatal") != std::string::npos)
+      nodes_[i].last_fatal = e;
+  };
   auto sm = config::spawn_config(*sys_, ccfg, std::move(root), std::move(kv));
   raft::raft_actor_config rcfg;
   rcfg.node.id = n.id;
@@ -538,14 +612,21 @@ void sim_cluster::start(std::size_t i) {
   rcfg.compact_keep_entries = 20;
   rcfg.detached = false;
   rcfg.disk = disk_;
-  if (knobs_.flush_delay_chance > 0) {
-    auto chance = knobs_.flush_delay_chance;
-    rcfg.buggify_delay = [this, chance] {
-      return rng_.chance(chance) ? std::chrono::milliseconds(rng_.between(1, 20))
-                                 : std::chrono::milliseconds(0);
+  if (knobs_.flush_delay_chance > 0 || knobs_.tick_stall_chance > 0) {
+    rcfg.buggify = [this](raft::raft_actor_config::buggify_site where) {
+      using site = raft::raft_actor_config::buggify_site;
+      if (phase_ != phase::faults)
+        return std::chrono::milliseconds(0);
+      if (where == site::flush && rng_.chance(knobs_.flush_delay_chance))
+        return std::chrono::milliseconds(rng_.between(1, 20));
+      // A stalled timer: no elections, heartbeats or check-quorum for a
+      // while (a leader keeps believing it leads).
+      if (where == site::tick && rng_.chance(knobs_.tick_stall_chance))
+        return std::chrono::milliseconds(rng_.between(300, 2000));
+      return std::chrono::milliseconds(0);
     };
   }
-  rcfg.on_event = [this](const std::string& e) {
+  rcfg.on_event = [this, i](const std::string& e) {
     if (std::getenv("GD_SIM_DEBUG"))
       std::cerr << std::chrono::duration_cast<std::chrono::milliseconds>(
                      now().time_since_epoch())
@@ -553,6 +634,10 @@ void sim_cluster::start(std::size_t i) {
                 << "ms " << e << "\n";
     if (e.find("installing snapshot") != std::string::npos)
       ++result_.snapshots_installed;
+    if (e.find("compacted the log") != std::string::npos && phase_ == phase::faults
+        && rng_.chance(opts_.mix.compaction_crash))
+      scheduled_crashes_.emplace_back(
+        now() + std::chrono::milliseconds(rng_.between(0, 100)), i);
   };
   try {
     n.raft = raft::spawn_raft(*sys_, rcfg, std::move(log), applied, config,
@@ -565,10 +650,15 @@ void sim_cluster::start(std::size_t i) {
     n.retired = true;
     return;
   }
+  // why: spawn_raft syncs the log directly when it reconciles it with the
+  // state store (a snapshot installed just before a crash): that fsync has
+  // completed when it returns.
+  *disk.slots[n.id].durable = *disk.slots[n.id].written;
   disk.slots[n.id].owner = n.raft.address();
   caf::anon_send(sm, n.raft);
   n.cfg = sm;
   n.up = true;
+  n.last_fatal.clear();
   n.last_commit = 0;
   n.checked_commit = 0;
   n.last_role = raft::role::follower;
@@ -597,8 +687,11 @@ void sim_cluster::crash(std::size_t i, bool power_cut) {
   n.up = false;
   env_->up[i] = false;
   env_->targets[i] = nullptr;
+  bool quick = quick_restart_.erase(n.id) > 0
+               || (phase_ == phase::faults && rng_.chance(opts_.mix.quick_restart));
   n.restart_at = now() + std::chrono::milliseconds(
-                           rng_.between(200, opts_.mix.down_for_ms));
+                           quick ? rng_.between(1, 20)
+                                 : rng_.between(200, opts_.mix.down_for_ms));
 }
 
 void sim_cluster::wipe(std::size_t i) {
@@ -658,13 +751,23 @@ bool sim_cluster::crash_during_sync(member_id id) {
   if (i >= nodes_.size() || !nodes_[i].up || phase_ != phase::faults)
     return false;
   auto t = now();
+  if (aim_sync_crash_ && *aim_sync_crash_ == id) {
+    // why: a fresh leader dying while its term reaches the disk; it comes
+    // back and may win the same term again.
+    aim_sync_crash_.reset();
+    ++result_.window_crashes;
+    return true;
+  }
   if (aim_vote_crash_until_ && t <= *aim_vote_crash_until_) {
     auto core = raft::inspect_core(nodes_[i].raft);
     if (core && core->current_role() == raft::role::follower) {
       // why: a voter dying while its vote reaches the disk, back at once:
       // a vote that left before the sync would be granted twice.
       aim_vote_crash_until_.reset();
+      quick_restart_.insert(id);
       ++result_.window_crashes;
+      if (std::getenv("GD_SIM_DEBUG"))
+        std::cerr << "vote window crash: " << nodes_[i].name << "\n";
       return true;
     }
   }
@@ -678,6 +781,8 @@ bool sim_cluster::crash_during_sync(member_id id) {
   auto leader = find_leader();
   if (rng_.chance(opts_.mix.failover) && leader && *leader != i)
     leader_crash_at_ = t + std::chrono::milliseconds(rng_.between(0, 30));
+  if (leader && *leader == i && rng_.chance(0.5))
+    quick_restart_.insert(id); // back in time to vote for whoever lacks it
   return true;
 }
 
@@ -722,7 +827,68 @@ void sim_cluster::maybe_fault() {
                      rng_.between(300, opts_.mix.partition_for_ms));
     next_partition_ = heal_at_ + draw(opts_.mix.partition_every_ms);
   }
-  if (election_started_ && opts_.mix.election_crashes) {
+  if (new_candidate_ && rng_.chance(opts_.mix.election_storm)) {
+    // A rival in the same term: another voter that has not moved on yet is
+    // told to campaign now (as a timeout_now would).
+    auto c = *new_candidate_;
+    auto ccore = raft::inspect_core(nodes_[c].raft);
+    std::vector<std::size_t> rivals;
+    for (std::size_t j = 0; j < nodes_.size(); ++j) {
+      auto core = j == c || !nodes_[j].up ? nullptr
+                                          : raft::inspect_core(nodes_[j].raft);
+      if (ccore && core && core->term() + 1 == ccore->term()
+          && core->current_role() != raft::role::leader
+          && core->config().is_voter(core->id()))
+        rivals.push_back(j);
+    }
+    if (!rivals.empty()) {
+      auto j = rivals[rng_.below(rivals.size())];
+      raft::message m;
+      m.type = raft::message_type::timeout_now;
+      m.from = nodes_[c].id;
+      m.to = nodes_[j].id;
+      m.term = raft::inspect_core(nodes_[j].raft)->term();
+      raft::peer_batch b;
+      b.from = m.from;
+      b.to = m.to;
+      b.messages.push_back(m);
+      caf::anon_send(nodes_[j].raft, std::move(b));
+      if (std::getenv("GD_SIM_DEBUG"))
+        std::cerr << "storm: " << nodes_[j].name << " rivals "
+                  << nodes_[c].name << " in term " << ccore->term() << "\n";
+    }
+  }
+  if (new_leader_) {
+    auto l = *new_leader_;
+    auto core = raft::inspect_core(nodes_[l].raft);
+    if (core && !core->hard_state_durable()
+        && rng_.chance(opts_.mix.fresh_leader_crash))
+      aim_sync_crash_ = nodes_[l].id;
+    if (rng_.chance(opts_.mix.leader_churn)) {
+      // Figure 8: entries of this term reach a minority, then it dies.
+      auto& cut = state_of(net_).cut;
+      for (std::size_t j = 0; j < nodes_.size(); ++j)
+        if (j != l && rng_.chance(0.5))
+          cut.insert({nodes_[l].id, nodes_[j].id});
+      partitioned_ = true;
+      heal_at_ = t + std::chrono::milliseconds(rng_.between(100, 600));
+      scheduled_crashes_.emplace_back(
+        t + std::chrono::milliseconds(rng_.between(5, 300)), l);
+    }
+  }
+  new_leader_.reset();
+  bool election_started = new_candidate_.has_value();
+  new_candidate_.reset();
+  for (auto it = scheduled_crashes_.begin(); it != scheduled_crashes_.end();) {
+    if (it->first > t) {
+      ++it;
+      continue;
+    }
+    auto i = it->second;
+    it = scheduled_crashes_.erase(it);
+    crash(i, rng_.chance(opts_.mix.power_cut));
+  }
+  if (election_started && opts_.mix.election_crashes) {
     if (rng_.chance(0.15)) {
       // why: crash a voter in the middle of an election and bring it back
       // fast, so it can answer again in the same term.
@@ -739,7 +905,6 @@ void sim_cluster::maybe_fault() {
       aim_vote_crash_until_ = t + 50ms;
     }
   }
-  election_started_ = false;
   if (leader_crash_at_ && t >= *leader_crash_at_) {
     leader_crash_at_.reset();
     if (auto leader = find_leader())
@@ -774,20 +939,45 @@ void sim_cluster::maybe_restart() {
       // checksums; see the store tests), unless recovered. Only one at a
       // time, and only while enough voters remain for a quorum without it.
       auto c = latest_config();
-      bool other_corrupt = std::any_of(nodes_.begin(), nodes_.end(),
-                                       [](const sim_node& x) { return x.corrupt; });
+      bool other_corrupt = std::any_of(
+        nodes_.begin(), nodes_.end(), [](const sim_node& x) {
+          return x.corrupt || !x.damaged_key.empty();
+        });
       if (!other_corrupt && c.voters.size() >= 3 && c.contains(n.id)
           && admin_steps_.empty()) {
-        n.corrupt = true;
         ++result_.corruptions;
-        admin_steps_.push_back({admin_step::op::remove, i});
-        admin_steps_.push_back({admin_step::op::wipe, i});
-        admin_steps_.push_back({admin_step::op::add, i});
+        if (rng_.chance(0.5) && damage_store(i)) {
+          // It starts, and must stop by itself once it reads the record.
+          start(i);
+          continue;
+        }
+        n.corrupt = true;
+        push_recovery(i);
         continue;
       }
     }
     start(i);
   }
+}
+
+void sim_cluster::push_recovery(std::size_t i) {
+  admin_steps_.push_back({admin_step::op::remove, i});
+  admin_steps_.push_back({admin_step::op::wipe, i});
+  admin_steps_.push_back({admin_step::op::add, i});
+}
+
+bool sim_cluster::damage_store(std::size_t i) {
+  auto& n = nodes_[i];
+  std::ifstream current(n.dir + "/state/CURRENT");
+  std::string live;
+  std::getline(current, live);
+  if (live.empty() || live == "none")
+    return false;
+  auto key = "k" + std::to_string(rng_.below(static_cast<std::uint64_t>(opts_.keys)));
+  if (!test::damage_kv_record(n.dir + "/state/" + live, key))
+    return false;
+  n.damaged_key = key;
+  return true;
 }
 
 void sim_cluster::maybe_admin() {
@@ -799,6 +989,10 @@ void sim_cluster::maybe_admin() {
   auto answer = std::move(admin_env_->last);
   admin_env_->last.reset();
   auto s = admin_steps_.front();
+  if (std::getenv("GD_SIM_DEBUG") && answer)
+    std::cerr << "admin: " << nodes_[s.node].name << " step "
+              << static_cast<int>(s.kind) << ": " << to_string(answer->st.code)
+              << " " << answer->st.message << "\n";
   auto& n = nodes_[s.node];
   if (s.kind == admin_step::op::wipe) {
     wipe(s.node);
@@ -847,6 +1041,10 @@ void sim_cluster::maybe_admin() {
     c.kind = raft::member_change::op::remove;
     c.m.id = n.id;
   }
+  if (std::getenv("GD_SIM_DEBUG"))
+    std::cerr << "admin: asking " << nodes_[*leader].name << " to "
+              << (s.kind == admin_step::op::add ? "add " : "remove ")
+              << n.name << "\n";
   caf::anon_send(admin_, nodes_[*leader].raft, std::move(c));
   next_admin_ = now() + 500ms;
 }
@@ -898,6 +1096,91 @@ void sim_cluster::check_config_agreement(sim_node& n, const raft::node& core) {
          + std::to_string(want.learners.size()));
 }
 
+namespace {
+
+/// The term `img` holds durably at `i`: nullopt if it holds nothing there;
+/// 0 if `i` is inside its snapshot (covered, term unknown).
+std::optional<term_t> durable_term(const store::memory_log_image& img,
+                                   log_index i) {
+  if (i == img.snapshot.index)
+    return img.snapshot.term;
+  if (i < img.snapshot.index)
+    return term_t{0};
+  auto k = i - img.snapshot.index - 1;
+  if (k >= img.entries.size())
+    return std::nullopt;
+  return img.entries[k].term;
+}
+
+} // namespace
+
+void sim_cluster::check_claims(const raft::peer_batch& b) {
+  auto i = index_of(b.from);
+  if (i >= nodes_.size())
+    return;
+  auto& n = nodes_[i];
+  auto& disk = state_of_disk(disk_);
+  const auto& d = *disk.slots[n.id].durable;
+  auto core = n.up ? raft::inspect_core(n.raft) : nullptr;
+  auto log = n.up ? raft::inspect_log(n.raft) : nullptr;
+  for (const auto& m : b.messages) {
+    auto what = [&] {
+      return n.name + "'s " + raft::to_string(m.type) + " of term "
+             + std::to_string(m.term);
+    };
+    if (m.type != raft::message_type::pre_vote
+        && m.type != raft::message_type::pre_vote_reply
+        && d.hard.term < m.term)
+      fail("durability: " + what() + " left while its disk holds term "
+           + std::to_string(d.hard.term));
+    if (m.type == raft::message_type::vote_reply && !m.reject
+        && (d.hard.term != m.term || d.hard.voted_for != m.to))
+      fail("durability: " + what() + " granted a vote its disk does not "
+           + "hold");
+    if (m.type == raft::message_type::append_reply && !m.reject && log
+        && m.index >= log->snapshot().index && m.index <= log->last_index()) {
+      auto t = durable_term(d, m.index);
+      if (!t || (*t != 0 && *t != log->term_at(m.index)))
+        fail("durability: " + what() + " acknowledged index "
+             + std::to_string(m.index) + " before its disk held it");
+    }
+    if ((m.type == raft::message_type::append
+         || m.type == raft::message_type::heartbeat)
+        && m.commit > 0 && core && log && m.commit >= log->snapshot().index
+        && m.commit <= log->last_index()) {
+      // Committed means on a majority's disk, the same entry: a majority of
+      // the configuration the leader counted with, which is the one in
+      // force at that index or a later one (not necessarily the latest:
+      // a leader that removes itself commits earlier entries counting
+      // itself).
+      auto want = log->term_at(m.commit);
+      auto count = [&](const raft::configuration& c, std::string& disks) {
+        std::size_t holders = 0;
+        for (const auto& v : c.voters) {
+          auto slot = disk.slots.find(v.id);
+          if (slot == disk.slots.end())
+            continue;
+          const auto& img = *slot->second.durable;
+          auto t = durable_term(img, m.commit);
+          if (t && (*t == 0 || *t == want))
+            ++holders;
+          disks += " " + v.name + ":(" + std::to_string(img.snapshot.index)
+                   + ", "
+                   + std::to_string(img.snapshot.index + img.entries.size())
+                   + "] term " + (t ? std::to_string(*t) : std::string("-"));
+        }
+        return holders >= c.quorum();
+      };
+      std::string disks;
+      auto then = core->config_at(m.commit);
+      if (!count(then, disks) && !count(core->config(), disks))
+        fail("durability: " + what() + " says index "
+             + std::to_string(m.commit) + " (term " + std::to_string(want)
+             + ") is committed, but no majority holds it on disk:" + disks);
+    }
+  }
+}
+
 void sim_cluster::check_step() {
   for (auto& e : registry_->violations)
     fail(e);
@@ -911,12 +1194,23 @@ void sim_cluster::check_step() {
       // It died in its fsync window: finish the crash.
       disk.crashing.erase(n.id);
       crash(i, rng_.chance(opts_.mix.power_cut));
-      if (aim_vote_crash_until_)
-        n.restart_at = now() + std::chrono::milliseconds(rng_.between(1, 20));
+      continue;
+    }
+    if (!n.damaged_key.empty() && terminated(n.cfg)) {
+      // It met its damaged record: it must have stopped naming it.
+      if (n.last_fatal.find("corrupt") == std::string::npos
+          || n.last_fatal.find(n.damaged_key) == std::string::npos)
+        fail(n.name + " stopped, but not on its damaged record of "
+             + n.damaged_key + ": " + n.last_fatal);
+      n.damaged_key.clear();
+      crash(i, false);
+      --result_.crashes;
+      n.corrupt = true;
+      push_recovery(i);
       continue;
     }
     if (terminated(n.raft) || terminated(n.cfg)) {
-      fail(n.name + " stopped unexpectedly");
+      fail(n.name + " stopped unexpectedly" + (n.last_fatal.empty() ? std::string() : ": " + n.last_fatal));
       n.up = false;
       env_->up[i] = false;
       n.restart_at = now();
@@ -928,6 +1222,16 @@ void sim_cluster::check_step() {
       continue; // not initialized yet
     for (auto& e : core->check_invariants())
       fail(e);
+    // The log forgets entries only once the state store holds them.
+    auto& seen = compacted_[n.id];
+    if (log->snapshot().index > seen) {
+      seen = log->snapshot().index;
+      if (auto kv = config::inspect_store(n.cfg);
+          kv && kv->applied().index < seen)
+        fail(n.name + " compacted its log through " + std::to_string(seen)
+             + " while its state store holds only through "
+             + std::to_string(kv->applied().index));
+    }
     if (result_.steps >= n.next_config_check) {
       n.next_config_check = result_.steps + 64;
       check_config_agreement(n, *core);
@@ -959,7 +1263,10 @@ void sim_cluster::check_step() {
     }
     if (core->current_role() == raft::role::candidate
         && (n.last_role != raft::role::candidate || n.last_term != core->term()))
-      election_started_ = true;
+      new_candidate_ = i;
+    if (core->current_role() == raft::role::leader
+        && (n.last_role != raft::role::leader || n.last_term != core->term()))
+      new_leader_ = i;
     n.last_role = core->current_role();
     n.last_term = core->term();
     // Commit index monotonic within an incarnation.
@@ -998,6 +1305,9 @@ void sim_cluster::liveness_phase() {
   net.faults = net_faults{};
   leader_crash_at_.reset();
   aim_vote_crash_until_.reset();
+  aim_sync_crash_.reset();
+  scheduled_crashes_.clear();
+  quick_restart_.clear();
   // The configurations members hold (they may disagree while a change is
   // not committed everywhere).
   std::vector<raft::configuration> configs;
@@ -1010,7 +1320,8 @@ void sim_cluster::liveness_phase() {
     }
   std::vector<std::size_t> healthy;
   for (std::size_t i = 0; i < nodes_.size(); ++i)
-    if (!nodes_[i].retired && !nodes_[i].corrupt)
+    if (!nodes_[i].retired && !nodes_[i].corrupt
+        && nodes_[i].damaged_key.empty())
       healthy.push_back(i);
   auto is_quorum = [&](const std::vector<std::size_t>& q) {
     for (const auto& c : configs) {
@@ -1164,11 +1475,13 @@ void sim_cluster::check_final() {
       fail(n.name + " applied through " + std::to_string(kv->applied().index)
            + ", the leader committed " + std::to_string(target));
     check_config_agreement(n, *core);
-    if (!reference) {
+    if (!reference && n.damaged_key.empty()) {
       reference = kv;
       reference_name = n.name;
       continue;
     }
+    if (!n.damaged_key.empty())
+      continue; // it never met its damaged record: nothing to compare
     kv::range_request all;
     all.range = {std::string(1, '\0'), std::string(1, '\0')};
     auto a = reference->range(all);
@@ -1216,8 +1529,11 @@ run_result sim_cluster::run() {
       keys.push_back(option_register("user.sim.k" + std::to_string(k)));
   auto reader = spawn_final_reader(*sys_, env_, keys, derive(opts_.seed, 98));
   clients_.push_back(reader);
-  auto until = now() + 20s;
-  while (env_->final_reads + env_->final_read_failures < keys.size()
+  // why: a member may meet its damaged record only now; its recovery
+  // (remove, empty, add back) must finish too.
+  auto until = now() + 30s;
+  while ((env_->final_reads + env_->final_read_failures < keys.size()
+          || !admin_steps_.empty())
          && now() < until && result_.violations.size() < 10) {
     if (!step())
       break;

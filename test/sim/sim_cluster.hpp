@@ -58,6 +58,25 @@ struct fault_mix {
   double failover = 0;
   /// Crash a voter in the middle of an election, now and then.
   bool election_crashes = false;
+  /// Chance that a new candidate gets a rival in the same term (another
+  /// voter told to campaign at once): split votes, where a vote granted
+  /// twice in a term would make two leaders.
+  double election_storm = 0;
+  /// Chance that a member that just won an election dies while its new
+  /// term reaches the disk (for a lone voter, right after winning).
+  double fresh_leader_crash = 0;
+  /// Chance that a new leader is cut off from a random subset of followers
+  /// (one way) and dies 5 to 300 ms later: entries of many terms,
+  /// replicated to minorities, as in figure 8 of the Raft paper.
+  double leader_churn = 0;
+  /// Chance that a member dies within 100 ms after compacting its log
+  /// (while its state store may not hold everything compacted).
+  double compaction_crash = 0;
+  /// Chance that a crashed member comes back within 1 to 20 ms (it may
+  /// then get answers meant for its previous life).
+  double quick_restart = 0;
+  /// Forces the entries per append message (0: drawn from the seed).
+  std::size_t max_append_entries = 0;
   /// Share of crashes that are power cuts: the state store also loses its
   /// last commit if it was not flushed (LMDB MDB_NOMETASYNC).
   double power_cut = 0;

@@ -71,6 +71,8 @@ net_actor::behavior_type net_main(self_ptr self, net_faults faults,
   return {
     [self](raft::peer_batch& b) {
       auto& st = self->state;
+      if (st.on_send)
+        st.on_send(b);
       if (st.nodes.count(b.to) == 0 || st.nodes.count(b.from) == 0
           || !st.link_up(b.from, b.to)) {
         ++st.dropped;
@@ -82,7 +84,9 @@ net_actor::behavior_type net_main(self_ptr self, net_faults faults,
       int copies = st.rng.chance(st.faults.duplicate) ? 2 : 1;
       for (int i = 0; i < copies; ++i) {
         auto delay = std::chrono::milliseconds(
-          st.rng.between(st.faults.min_delay_ms, st.faults.max_delay_ms));
+          st.rng.chance(st.faults.long_delay)
+            ? st.rng.between(200, 1500)
+            : st.rng.between(st.faults.min_delay_ms, st.faults.max_delay_ms));
         mix(st.trace, static_cast<std::uint64_t>(delay.count()));
         self->delayed_send(self, delay, arrival{b});
       }

@@ -8,6 +8,7 @@
 // reconnected link), and partitions may be one-way.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -27,6 +28,9 @@ struct net_faults {
   /// Delivery delay, uniform in [min_delay_ms, max_delay_ms].
   int min_delay_ms = 1;
   int max_delay_ms = 5;
+  /// Probability that a batch is held up for 200 to 1500 ms (a congested
+  /// queue, a retransmission): it may reach a member that restarted since.
+  double long_delay = 0;
 };
 
 struct net_state {
@@ -42,6 +46,9 @@ struct net_state {
   std::uint64_t trace = 0xcbf29ce484222325ULL;
   std::uint64_t delivered = 0;
   std::uint64_t dropped = 0;
+  /// Sees every batch a member sends, as it leaves (the harness checks
+  /// what it claims).
+  std::function<void(const raft::peer_batch&)> on_send;
 
   /// True if a batch from `from` can reach `to` now.
   bool link_up(raft::member_id from, raft::member_id to) const;

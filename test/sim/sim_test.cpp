@@ -92,6 +92,7 @@ BOOST_AUTO_TEST_CASE(mix_growth) { run_mix("growth"); }
 BOOST_AUTO_TEST_CASE(mix_single) { run_mix("single"); }
 BOOST_AUTO_TEST_CASE(mix_pair) { run_mix("pair"); }
 BOOST_AUTO_TEST_CASE(mix_corruption) { run_mix("corruption"); }
+BOOST_AUTO_TEST_CASE(mix_figure8) { run_mix("figure8"); }
 
 BOOST_AUTO_TEST_CASE(same_seed_same_trace) {
   for (const auto& mix : standard_mixes()) {

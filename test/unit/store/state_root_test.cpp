@@ -297,3 +297,36 @@ BOOST_AUTO_TEST_CASE(power_cut_after_reopening_loses_nothing_reported) {
 BOOST_AUTO_TEST_SUITE_END()
 
 } // namespace gd::store
+
+namespace gd::store {
+
+BOOST_AUTO_TEST_SUITE(damaged_record_tests)
+
+BOOST_AUTO_TEST_CASE(damaged_record_is_corruption_naming_its_key) {
+  test::temp_dir tmp;
+  {
+    kv_store s(tmp.path(), test::fast_kv_options());
+    auto b = s.begin();
+    b.put({"vol/\x01name", "v", false});
+    b.set_applied(1, 1);
+    b.commit();
+  }
+  BOOST_REQUIRE(gd::test::damage_kv_record(tmp.path(), "vol/\x01name"));
+  kv_store s(tmp.path(), test::fast_kv_options());
+  auto read = test::error_of([&] { s.range({{"vol/\x01name", {}}}); },
+                             store_errc::corrupt);
+  BOOST_TEST(test::contains(read, "the record of key 'vol/\\x01name' is 3 "
+                                  "bytes, shorter than its 24-byte header"));
+  // A write over it reads it first: the same error, nothing written.
+  auto write = test::error_of(
+    [&] {
+      auto b = s.begin();
+      b.put({"vol/\x01name", "w", false});
+    },
+    store_errc::corrupt);
+  BOOST_TEST(test::contains(write, "'vol/\\x01name'"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+} // namespace gd::store
