@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Plants known Raft and storage bugs, one at a time, and counts how many
-# simulation runs catch each: a check of the simulation itself. Every mutant
-# must be caught, or the simulation has a blind spot.
+# simulation runs catch each (and whether the unit and actor tests do): a
+# check of the tests themselves. Every mutant must be caught by the
+# simulation, or it has a blind spot.
 #
 #   test/sim/mutants.sh [--seeds N] [--only NAME]   (or: ./dev mutants ...)
 #
@@ -36,7 +37,10 @@ done
 if [ ! -f "$WORK/build/build.ninja" ]; then
   meson setup "$WORK/build" "$SRC" >/dev/null
 fi
-ninja -C "$WORK/build" -j2 test/sim/sim_test >/dev/null
+UNIT_TESTS="test/unit/raft/unit_raft test/unit/store/unit_store
+  test/sim/monitor_actor_test"
+TARGETS="test/sim/sim_test $UNIT_TESTS"
+ninja -C "$WORK/build" -j2 $TARGETS >/dev/null
 MIXES=$("$WORK/build/test/sim/sim_test" --list_content 2>&1 \
         | sed -n -E 's/^mix_([a-z0-9]+).*/\1/p' | tr '\n' ' ')
 
@@ -44,7 +48,7 @@ MIXES=$("$WORK/build/test/sim/sim_test" --list_content 2>&1 \
 # Each is a bug a Raft or storage implementation is known to get wrong.
 read -r -d '' MUTANTS <<'EOF' || true
 ack_before_fsync	actors/raft/node.cpp	    case message_type::timeout_now:\n      return true;	    case message_type::timeout_now:\n    case message_type::append_reply:\n      return true;
-vote_before_fsync	actors/raft/node.cpp	    case message_type::timeout_now:\n      return true;	    case message_type::timeout_now:\n    case message_type::vote_reply:\n      return true;
+vote_before_fsync	actors/raft/node.cpp	  if (!hard_state_unsynced_ && claims_nothing_durable(m))	  if ((!hard_state_unsynced_ && claims_nothing_durable(m))\n      || m.type == message_type::vote_reply)
 send_before_term_synced	actors/raft/node.cpp	  if (!hard_state_unsynced_ && claims_nothing_durable(m))	  if (claims_nothing_durable(m))
 figure8_commit_old_term	actors/raft/node.cpp	  if (candidate <= commit_ || log_.term_at(candidate) != term_)	  if (candidate <= commit_)
 leader_counts_unsynced_self	actors/raft/node.cpp	      matches.push_back(durable_);	      matches.push_back(log_.last_index());
@@ -75,7 +79,7 @@ PY
     status=1
     continue
   fi
-  if ! ninja -C "$WORK/build" -j2 test/sim/sim_test >"$WORK/build.log" 2>&1; then
+  if ! ninja -C "$WORK/build" -j2 $TARGETS >"$WORK/build.log" 2>&1; then
     echo "$name: does not build (see $WORK/build.log)"
     cp "$WORK/original" "$SRC/$file"
     status=1
@@ -92,9 +96,14 @@ PY
     line="$line $mix=$failed"
     [ "$failed" = "?" ] || total=$((total + failed))
   done
-  echo "$line total=$total"
+  # The unit and actor tests that exercise the same code.
+  unit=missed
+  for t in $UNIT_TESTS; do
+    "$WORK/build/$t" >/dev/null 2>&1 || unit=caught
+  done
+  echo "$line total=$total unit=$unit"
   [ "$total" -gt 0 ] || status=1
   cp "$WORK/original" "$SRC/$file"
 done <<<"$MUTANTS"
-ninja -C "$WORK/build" -j2 test/sim/sim_test >/dev/null 2>&1 || true
+ninja -C "$WORK/build" -j2 $TARGETS >/dev/null 2>&1 || true
 exit $status

@@ -378,6 +378,8 @@ private:
   std::vector<std::pair<time_point, std::size_t>> scheduled_crashes_;
   /// Members to bring back within 1 to 20 ms after their next crash.
   std::set<member_id> quick_restart_;
+  /// Members whose Raft timer is stalled until then.
+  std::map<member_id, time_point> stalled_until_;
   /// A member became candidate (index) or leader during the last step.
   std::optional<std::size_t> new_candidate_;
   std::optional<std::size_t> new_leader_;
@@ -612,11 +614,17 @@ void sim_cluster::start(std::size_t i) {
   rcfg.compact_keep_entries = 20;
   rcfg.detached = false;
   rcfg.disk = disk_;
-  if (knobs_.flush_delay_chance > 0 || knobs_.tick_stall_chance > 0) {
-    rcfg.buggify = [this](raft::raft_actor_config::buggify_site where) {
+  {
+    auto id = n.id;
+    rcfg.buggify = [this, id](raft::raft_actor_config::buggify_site where) {
       using site = raft::raft_actor_config::buggify_site;
       if (phase_ != phase::faults)
         return std::chrono::milliseconds(0);
+      auto stall = stalled_until_.find(id);
+      if (where == site::tick && stall != stalled_until_.end()
+          && stall->second > now())
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+          stall->second - now());
       if (where == site::flush && rng_.chance(knobs_.flush_delay_chance))
         return std::chrono::milliseconds(rng_.between(1, 20));
       // A stalled timer: no elections, heartbeats or check-quorum for a
@@ -797,6 +805,8 @@ void sim_cluster::maybe_fault() {
   if (!partitioned_ && t >= next_partition_) {
     net.group.clear();
     net.cut.clear();
+    heal_at_ = t + std::chrono::milliseconds(
+                     rng_.between(300, opts_.mix.partition_for_ms));
     auto leader = find_leader();
     if (rng_.chance(opts_.mix.one_way)) {
       // One direction only: the leader can send but not hear (or the
@@ -817,14 +827,17 @@ void sim_cluster::maybe_fault() {
       for (const auto& n : nodes_)
         net.group[n.id] = 0;
       net.group[nodes_[*leader].id] = 1;
+      if (opts_.mix.buggify && rng_.chance(0.4))
+        // A stalled timer on top: it keeps believing it leads (no
+        // check-quorum) while the others elect a new leader; only its
+        // reads' quorum rounds stand between its clients and stale data.
+        stalled_until_[nodes_[*leader].id] = heal_at_;
     } else {
       for (const auto& n : nodes_)
         net.group[n.id] = static_cast<int>(rng_.below(2));
     }
     partitioned_ = true;
     ++result_.partitions;
-    heal_at_ = t + std::chrono::milliseconds(
-                     rng_.between(300, opts_.mix.partition_for_ms));
     next_partition_ = heal_at_ + draw(opts_.mix.partition_every_ms);
   }
   if (new_candidate_ && rng_.chance(opts_.mix.election_storm)) {

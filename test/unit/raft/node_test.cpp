@@ -196,6 +196,18 @@ BOOST_AUTO_TEST_CASE(election_crash_between_early_send_and_sync_keeps_logs_match
   BOOST_TEST(!holds(learner, "first")); // lost with the crash, everywhere
 }
 
+BOOST_FIXTURE_TEST_CASE(election_vote_leaves_only_after_its_sync, three) {
+  // A vote granted before it is durable could be granted again to another
+  // candidate after a crash: two leaders in one term.
+  c.node(2).step(vote_request(c.id(0), c.id(2), 1, 0, 0));
+  auto r = c.node(2).take_ready();
+  BOOST_TEST(r.must_sync);
+  BOOST_TEST(r.early.empty());
+  BOOST_REQUIRE(r.messages.size() == 1u);
+  BOOST_TEST(r.messages[0].type == message_type::vote_reply);
+  BOOST_TEST(!r.messages[0].reject);
+}
+
 BOOST_FIXTURE_TEST_CASE(election_vote_survives_restart, three) {
   c.node(2).step(vote_request(c.id(0), c.id(2), 1, 0, 0));
   outputs(c.node(2), c.log(2)); // syncs the vote
