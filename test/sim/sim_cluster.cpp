@@ -827,11 +827,14 @@ void sim_cluster::maybe_fault() {
       for (const auto& n : nodes_)
         net.group[n.id] = 0;
       net.group[nodes_[*leader].id] = 1;
-      if (opts_.mix.buggify && rng_.chance(0.4))
+      if (opts_.mix.buggify && rng_.chance(0.4)) {
         // A stalled timer on top: it keeps believing it leads (no
-        // check-quorum) while the others elect a new leader; only its
-        // reads' quorum rounds stand between its clients and stale data.
+        // check-quorum) while the others elect a new leader and write;
+        // only its reads' quorum rounds stand between its clients and
+        // stale data. Long enough for the others to get on.
+        heal_at_ = t + std::chrono::milliseconds(rng_.between(2500, 4500));
         stalled_until_[nodes_[*leader].id] = heal_at_;
+      }
     } else {
       for (const auto& n : nodes_)
         net.group[n.id] = static_cast<int>(rng_.below(2));
