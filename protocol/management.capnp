@@ -30,11 +30,12 @@ interface Management {
   monitor @2 () -> (monitor :Monitor.Monitor);
   cluster @4 () -> (cluster :Cluster.Cluster);
   # Peers, pool and volumes (glcli's gluster commands).
-  raftPeer @3 (clusterId :UInt64, from :UInt64, fromAddress :Text)
-           -> (peer :Raft.RaftPeer);
+  raftPeer @3 (clusterId :UInt64, from :UInt64, fromAddress :Text,
+               fromName :Text) -> (peer :Raft.RaftPeer);
   # For monitors only: the inbox for member `from` of cluster `clusterId`.
   # `fromAddress` is where `from` is reached: a monitor that just joined
-  # does not know its peers yet and answers the leader there. Refused
+  # does not know its peers yet and answers the leader there, and names it
+  # (`fromName`) as the leader until it learns the configuration. Refused
   # (exception) if this daemon is not a monitor of that cluster.
   adopt @5 (clusterId :UInt64, monitors :List(Text)) -> (error :Text);
   # Makes this daemon a server of cluster `clusterId` whose monitors are at

@@ -253,6 +253,12 @@ struct snapshot_ack {
 struct peer_batch {
   member_id from = no_member;
   member_id to = no_member;
+  /// Where the sender says it is reached, and its name (filled by the
+  /// receiving transport from the link, not carried per batch; empty if
+  /// unknown). A member that knows no configuration yet (it just joined)
+  /// names its leader from these.
+  std::string from_address;
+  std::string from_name;
   std::vector<message> messages;
   std::vector<snapshot_chunk> chunks;
   std::vector<snapshot_ack> acks;

@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <optional>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include <sys/stat.h>
 
 #include "protocol/records_codec.hpp"
 #include "store/bytes.hpp"
+#include "store/checksum.hpp"
 #include "store/fs.hpp"
 #include "store/lmdb.hpp"
 
@@ -21,23 +24,28 @@ namespace {
 
 // -- the on-disk format -------------------------------------------------------
 //
-// Format version 1: never change without a format version bump (and a way
-// to read the old version).
+// Format version 2: never change without a format version bump (and a way
+// to read the old version). Version 1 stores (the same without checksums)
+// are read, and rewritten as version 2 when opened for writing.
 //
-// One LMDB environment in the store's directory, with three databases:
+// One LMDB environment in the store's directory, with three databases.
+// Every value is *sealed*: u64 XXH3-64 (seed 0) of the value's context, then
+// the body; the checksum covers the context (below) and the body, so a
+// flipped bit and a value found under the wrong key are both caught on
+// read, and reported as corruption, never served.
 //
-// "meta": fixed ASCII keys.
-//   "format"   u32 format version (1).
+// "meta": fixed ASCII keys; context: the key.
+//   "format"   u32 format version (2). Not sealed.
 //   "applied"  u64 applied index, u64 applied term, i64 revision,
 //              i64 compact revision.
 //   "config"   configuration record (proto::encode_configuration). Absent:
 //              no configuration was ever applied.
 //
-// "kv": key = the user key (1 to max_key_size bytes); value =
-//   i64 create_revision, i64 mod_revision, i64 version, then the value.
+// "kv": key = the user key (1 to max_key_size bytes); context: the key;
+//   body = i64 create_revision, i64 mod_revision, i64 version, the value.
 //
 // "history": key = i64 revision, u64 sub-index (the order of the change
-// within its revision); value =
+// within its revision); context: the 16-byte key; body =
 //   u8 kind (kv::event::kind), i64 create_revision, i64 mod_revision,
 //   i64 version, u32 key length, key, then the value.
 //
@@ -45,7 +53,10 @@ namespace {
 // "applied" record is written in the same transaction as the changes it
 // covers.
 
-constexpr std::uint32_t format_version = 1;
+constexpr std::uint32_t format_version = 2;
+/// The oldest format this build reads (and migrates).
+constexpr std::uint32_t oldest_format_version = 1;
+constexpr std::size_t checksum_size = 8;
 constexpr std::size_t record_header_size = 24;
 constexpr std::size_t event_header_size = 1 + 24 + 4;
 
@@ -84,7 +95,19 @@ std::string str(std::int64_t x) {
 
 // -- records --------------------------------------------------------------
 
-std::string encode_applied(const applied_state& s) {
+/// `body` sealed with the checksum of `context` and `body` (format 2).
+std::string sealed(std::string_view context, std::string_view body) {
+  xxh3_hasher h;
+  h.update(context);
+  h.update(body);
+  std::string v;
+  v.reserve(checksum_size + body.size());
+  bytes::put_u64(v, h.digest());
+  v.append(body);
+  return v;
+}
+
+std::string applied_body(const applied_state& s) {
   std::string v;
   bytes::put_u64(v, s.index);
   bytes::put_u64(v, s.term);
@@ -93,7 +116,15 @@ std::string encode_applied(const applied_state& s) {
   return v;
 }
 
-std::string encode_record(const kv::key_value& kv) {
+std::string encode_applied(const applied_state& s) {
+  return sealed(applied_key, applied_body(s));
+}
+
+std::string encode_config(const raft::configuration& c) {
+  return sealed(config_key, proto::encode_configuration(c));
+}
+
+std::string record_body(const kv::key_value& kv) {
   std::string v;
   v.reserve(record_header_size + kv.value.size());
   bytes::put_u64(v, static_cast<std::uint64_t>(kv.create_revision));
@@ -101,6 +132,10 @@ std::string encode_record(const kv::key_value& kv) {
   bytes::put_u64(v, static_cast<std::uint64_t>(kv.version));
   v.append(kv.value);
   return v;
+}
+
+std::string encode_record(const kv::key_value& kv) {
+  return sealed(kv.key, record_body(kv));
 }
 
 std::string history_key(kv::revision rev, std::uint64_t sub) {
@@ -111,7 +146,7 @@ std::string history_key(kv::revision rev, std::uint64_t sub) {
   return k;
 }
 
-std::string encode_event(const kv::event& e) {
+std::string event_body(const kv::event& e) {
   std::string v;
   v.reserve(event_header_size + e.kv.key.size() + e.kv.value.size());
   v.push_back(static_cast<char>(e.type));
@@ -122,6 +157,10 @@ std::string encode_event(const kv::event& e) {
   v.append(e.kv.key);
   v.append(e.kv.value);
   return v;
+}
+
+std::string encode_event(std::string_view hkey, const kv::event& e) {
+  return sealed(hkey, event_body(e));
 }
 
 /// The store as one LMDB environment and its databases.
@@ -137,14 +176,37 @@ struct store_env {
     throw store_error(store_errc::corrupt, who() + ": " + what);
   }
 
+  /// The body of the value `value` stored for `context`, once its checksum
+  /// matched (format 2; format 1 values are bodies). `what` names the value
+  /// in the error. Throws store_error(corrupt) on a mismatch.
+  std::string_view unseal(std::string_view context, std::string_view value,
+                          const std::string& what) const {
+    if (version < 2)
+      return value;
+    if (value.size() < checksum_size)
+      corrupt(what + " is " + str(value.size())
+              + " bytes, too short for its checksum");
+    auto stored = bytes::get_u64(value.data());
+    auto body = value.substr(checksum_size);
+    xxh3_hasher h;
+    h.update(context);
+    h.update(body);
+    if (h.digest() != stored)
+      corrupt(what + " fails its checksum (stored " + to_hex(stored)
+              + ", computed " + to_hex(h.digest())
+              + "): it is damaged on disk");
+    return body;
+  }
+
   applied_state read_applied(const lmdb::txn& t) const {
-    auto v = t.get(meta_db, applied_key);
-    if (!v)
+    auto sealed_value = t.get(meta_db, applied_key);
+    if (!sealed_value)
       corrupt("the applied state record is missing");
-    if (v->size() != 32)
-      corrupt("the applied state record is " + str(v->size())
+    auto v = unseal(applied_key, *sealed_value, "the applied state record");
+    if (v.size() != 32)
+      corrupt("the applied state record is " + str(v.size())
               + " bytes, not 32");
-    bytes::reader r(*v);
+    bytes::reader r(v);
     applied_state s;
     s.index = r.u64();
     s.term = r.u64();
@@ -157,8 +219,9 @@ struct store_env {
     auto v = t.get(meta_db, config_key);
     if (!v)
       return {};
+    auto body = unseal(config_key, *v, "the configuration record");
     try {
-      return proto::decode_configuration(*v);
+      return proto::decode_configuration(body);
     } catch (const proto::decode_error& e) {
       corrupt(std::string("the configuration record does not parse (")
               + e.what() + ")");
@@ -166,7 +229,8 @@ struct store_env {
   }
 
   kv::key_value decode_record(std::string_view key,
-                              std::string_view value) const {
+                              std::string_view sealed_value) const {
+    auto value = unseal(key, sealed_value, "the record of key " + quoted(key));
     if (value.size() < record_header_size)
       corrupt("the record of key " + quoted(key) + " is "
               + str(value.size()) + " bytes, shorter than its "
@@ -182,7 +246,9 @@ struct store_env {
     return kv;
   }
 
-  kv::event decode_event(std::string_view value) const {
+  kv::event decode_event(std::string_view hkey,
+                         std::string_view sealed_value) const {
+    auto value = unseal(hkey, sealed_value, "a history event");
     bytes::reader r(value);
     kv::event e;
     auto kind = r.u8();
@@ -243,6 +309,8 @@ struct store_env {
   }
 
   lmdb::env env;
+  /// The format of what is on disk (check_format sets it).
+  std::uint32_t version = format_version;
   lmdb::dbi meta_db;
   lmdb::dbi kv_db;
   lmdb::dbi history_db;
@@ -258,7 +326,7 @@ lmdb::env_options env_options_of(const kv_store_options& o) {
 
 /// Checks the format version in `t`. Returns false if the store is new
 /// (holds nothing at all).
-bool check_format(const store_env& s, const lmdb::txn& t) {
+bool check_format(store_env& s, const lmdb::txn& t) {
   auto v = t.get(s.meta_db, format_key);
   if (!v) {
     if (t.count(s.meta_db) != 0 || t.count(s.kv_db) != 0
@@ -272,11 +340,13 @@ bool check_format(const store_env& s, const lmdb::txn& t) {
                       s.who() + ": the format version record is "
                         + str(v->size()) + " bytes, not 4");
   auto version = bytes::get_u32(v->data());
-  if (version != format_version)
+  if (version < oldest_format_version || version > format_version)
     throw store_error(store_errc::bad_layout,
                       s.who() + ": the store has format version "
-                        + str(version) + ", but this build reads only version "
+                        + str(version) + ", but this build reads versions "
+                        + str(oldest_format_version) + " to "
                         + str(format_version));
+  s.version = version;
   return true;
 }
 
@@ -319,7 +389,7 @@ applied_state verify_store(const std::string& dir) {
       if (c.key().size() != 16)
         s.corrupt("a history key is " + str(c.key().size())
                   + " bytes, not 16");
-      s.decode_event(c.value());
+      s.decode_event(c.key(), c.value());
     }
   }
   return applied;
@@ -343,8 +413,45 @@ struct kv_store::impl : store_env {
       t.put(meta_db, applied_key, encode_applied(applied_state{}));
     } else {
       read_applied(t);
+      if (version < format_version)
+        migrate(t);
     }
     t.commit();
+  }
+
+  /// Rewrites a format 1 store as format 2 in `t` (every value sealed with
+  /// its checksum), reading each value as format 1 first: a value that does
+  /// not decode stops the migration (store_error corrupt) and nothing
+  /// changes.
+  void migrate(lmdb::write_txn& t) {
+    auto applied = read_applied(t);
+    auto config = t.get(meta_db, config_key).has_value()
+                    ? std::optional<raft::configuration>(read_config(t))
+                    : std::nullopt;
+    std::vector<kv::key_value> records;
+    {
+      lmdb::cursor c(t, kv_db);
+      for (bool ok = c.first(); ok; ok = c.next())
+        records.push_back(decode_record(c.key(), c.value()));
+    }
+    std::vector<std::pair<std::string, kv::event>> events;
+    {
+      lmdb::cursor c(t, history_db);
+      for (bool ok = c.first(); ok; ok = c.next())
+        events.emplace_back(std::string(c.key()),
+                            decode_event(c.key(), c.value()));
+    }
+    t.put(meta_db, applied_key, encode_applied(applied));
+    if (config)
+      t.put(meta_db, config_key, encode_config(*config));
+    for (const auto& r : records)
+      t.put(kv_db, r.key, encode_record(r));
+    for (const auto& [key, e] : events)
+      t.put(history_db, key, encode_event(key, e));
+    std::string v;
+    bytes::put_u32(v, format_version);
+    t.put(meta_db, format_key, v);
+    version = format_version;
   }
 
   std::string dir;
@@ -417,7 +524,7 @@ events_result read_events(const store_env& s, const lmdb::txn& t,
       }
       current = rev;
     }
-    auto e = s.decode_event(c.value());
+    auto e = s.decode_event(c.key(), c.value());
     if (r.contains(e.kv.key))
       res.events.push_back(std::move(e));
   }
@@ -582,7 +689,8 @@ struct kv_store::write_batch::impl {
   }
 
   void record(write_op& op, const kv::event& e) {
-    txn.put(store->history_db, history_key(op.rev, op.sub++), encode_event(e));
+    auto hkey = history_key(op.rev, op.sub++);
+    txn.put(store->history_db, hkey, encode_event(hkey, e));
     op.changed = true;
   }
 
@@ -815,8 +923,7 @@ void kv_store::write_batch::commit() {
         || s.compact_revision != o.compact_revision)
       b.txn.put(b.store->meta_db, applied_key, encode_applied(s));
     if (b.config)
-      b.txn.put(b.store->meta_db, config_key,
-                proto::encode_configuration(*b.config));
+      b.txn.put(b.store->meta_db, config_key, encode_config(*b.config));
     b.txn.commit();
     b.store->unflushed = true;
   } catch (const store_error& e) {

@@ -90,6 +90,12 @@ struct raft_state {
   log_index reported_config_index = 0;
   bool config_reported = false;
 
+  /// Members as they introduced themselves on their links (name, address):
+  /// for leader hints while this member knows no configuration yet.
+  std::map<member_id, leader_hint> introduced;
+  /// Peer batches refused because their sender is not a member.
+  std::uint64_t refused_batches = 0;
+
   std::map<member_id, outgoing_transfer> sending;
   std::optional<incoming_transfer> receiving;
   /// Ids of outgoing snapshot transfers. The first is drawn from the
@@ -107,12 +113,18 @@ void note(raft_state& st, const std::string& what) {
     st.cfg.on_event(st.cfg.name + ": " + what);
 }
 
-leader_hint hint_of(const node& core) {
+leader_hint hint_of(const raft_state& st) {
   leader_hint h;
-  h.id = core.leader();
-  if (auto m = core.config().find(h.id)) {
+  h.id = st.core->leader();
+  if (h.id == no_member)
+    return h;
+  if (auto m = st.core->config().find(h.id)) {
     h.name = m->name;
     h.address = m->address;
+  } else if (auto it = st.introduced.find(h.id); it != st.introduced.end()) {
+    // why: a monitor that just joined knows no configuration yet; the
+    // leader introduced itself on the link it talks on.
+    h = it->second;
   }
   return h;
 }
@@ -420,7 +432,7 @@ void hand_committed(self_ptr self, log_index commit) {
           res.st = gd::status::error(status_code::not_leader,
                                      "leadership changed before the change "
                                      "committed; nothing changed");
-          res.st.leader = hint_of(*st.core);
+          res.st.leader = hint_of(st);
         }
         c->second.promise.deliver(std::move(res));
       }
@@ -466,14 +478,14 @@ void report_changes(self_ptr self) {
     st.reported_leader = core.leader();
     st.reported_term = core.term();
     leader_update u;
-    u.leader = hint_of(core);
+    u.leader = hint_of(st);
     u.term = core.term();
     u.is_self = core.current_role() == role::leader;
     self->send(st.sm, std::move(u));
     if (leader_changed)
       note(st, "term " + std::to_string(core.term()) + ": leader is "
                  + (core.leader() == no_member ? std::string("unknown")
-                                               : hint_of(core).name));
+                                               : hint_of(st).name));
     if (core.current_role() != role::leader && !st.sending.empty()) {
       std::vector<member_id> peers;
       for (auto& [p, t] : st.sending)
@@ -499,7 +511,7 @@ void report_changes(self_ptr self) {
       // so the caller learns who leads now; or at the deadline.
       if (core.leader() != no_member || st.ticks >= st.transfer->deadline_tick) {
         auto s = gd::status::success();
-        s.leader = hint_of(core);
+        s.leader = hint_of(st);
         if (s.leader.id == no_member)
           s.message = "leadership was handed over; the new leader is not "
                       "known here yet";
@@ -666,7 +678,7 @@ std::optional<member_id> find_member(const configuration& c, const member& m) {
   return std::nullopt;
 }
 
-gd::status from_propose(const propose_outcome& o, const node& core) {
+gd::status from_propose(const propose_outcome& o, const raft_state& st) {
   status_code code = status_code::failed;
   switch (o.error) {
     case propose_errc::not_leader:
@@ -694,7 +706,7 @@ gd::status from_propose(const propose_outcome& o, const node& core) {
     msg = "no leader: the monitor cluster has no quorum right now (an "
           "election may be in progress)";
   auto s = gd::status::error(code, msg);
-  s.leader = hint_of(core);
+  s.leader = hint_of(st);
   return s;
 }
 
@@ -734,6 +746,27 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
       auto& st = self->state;
       if (b.to != st.core->id())
         return;
+      const auto& c = st.core->config();
+      bool knows_members = !c.voters.empty() || !c.learners.empty();
+      if (knows_members && !c.contains(b.from)) {
+        // why: only members may move this member's term or log (one
+        // forged heartbeat of a higher term would depose a leader). A
+        // member that knows no configuration yet (it just joined) takes
+        // its first leader's word.
+        if (st.refused_batches++ % 1000 == 0)
+          note(st, "refused " + std::to_string(st.refused_batches)
+                     + " peer batch(es) from " + std::to_string(b.from)
+                     + (b.from_address.empty() ? std::string()
+                                               : " at " + b.from_address)
+                     + ", which is not a member");
+        return;
+      }
+      if (!b.from_address.empty()) {
+        auto& who = st.introduced[b.from];
+        who.id = b.from;
+        who.address = b.from_address;
+        who.name = b.from_name.empty() ? b.from_address : b.from_name;
+      }
       for (const auto& m : b.messages) {
         try {
           st.core->step(m);
@@ -753,7 +786,7 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
       auto out = st.core->propose(std::move(p.data));
       if (!out.ok) {
         self->send(st.sm, propose_failed{p.request_id,
-                                         from_propose(out, *st.core)});
+                                         from_propose(out, st)});
         return;
       }
       // why: a proposal of an earlier leadership may still wait at this
@@ -791,7 +824,7 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
       }
       if (!out.ok) {
         member_change_result res;
-        res.st = from_propose(out, *st.core);
+        res.st = from_propose(out, st);
         return res;
       }
       auto promise = self->make_response_promise<member_change_result>();
@@ -810,7 +843,7 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
                                      ? status_code::invalid
                                      : status_code::not_leader,
                                    err);
-        s.leader = hint_of(*st.core);
+        s.leader = hint_of(st);
         return s;
       }
       if (t.target == st.core->id())
@@ -829,13 +862,14 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
       s.name = st.cfg.name;
       s.current_role = st.core->current_role();
       s.term = st.core->term();
-      s.leader = hint_of(*st.core);
+      s.leader = hint_of(st);
       s.commit = st.core->commit_index();
       s.applied = st.handed;
       s.last_index = st.log->last_index();
       s.snapshot_index = st.log->snapshot().index;
       s.config = st.core->config();
       s.peers = st.core->peers();
+      s.refused_batches = st.refused_batches;
       return s;
     },
   };

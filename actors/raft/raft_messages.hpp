@@ -165,6 +165,8 @@ struct raft_status {
   configuration config;
   /// Leader only: the others' replication progress.
   std::vector<peer_status> peers;
+  /// Peer batches refused since start because their sender is not a member.
+  std::uint64_t refused_batches = 0;
 };
 
 } // namespace gd::raft

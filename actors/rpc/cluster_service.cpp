@@ -436,8 +436,8 @@ private:
   /// HOST:PORT of every monitor in the current configuration; empty if the
   /// local Raft actor does not answer.
   kj::Promise<std::vector<std::string>> monitor_addresses() {
-    return ctx_.bridge
-      .ask<raft::raft_status>(ctx_.raft, raft::status_query{}, 5s)
+    return ask_actor<raft::raft_status>(ctx_, ctx_.raft, raft::status_query{},
+                                        5s)
       .then(
         [](raft::raft_status s) {
           std::vector<std::string> out;

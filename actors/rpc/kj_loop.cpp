@@ -110,7 +110,7 @@ void kj_loop::run(init_fn init, teardown_fn teardown,
       break;
   }
   if (teardown)
-    teardown();
+    teardown(io);
   // Let the cancellations and goodbyes of the teardown run.
   io.provider->getTimer().afterDelay(10 * kj::MILLISECONDS).wait(io.waitScope);
 }

@@ -23,8 +23,10 @@ public:
   /// Gets the loop itself: the constructor has not returned yet.
   using init_fn = std::function<void(kj_loop&, kj::AsyncIoContext&)>;
   /// Runs on the loop thread after the last posted work, to destroy the KJ
-  /// objects init created (they must die on this thread).
-  using teardown_fn = std::function<void()>;
+  /// objects init created (they must die on this thread). May wait on
+  /// promises (e.g. to let cancellations run before it destroys what they
+  /// touch).
+  using teardown_fn = std::function<void(kj::AsyncIoContext&)>;
 
   /// A copyable handle that posts work to the loop from any thread. It may
   /// outlive the loop: once the loop stopped (or is gone), work posted

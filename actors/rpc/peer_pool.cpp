@@ -1,5 +1,7 @@
 #include "actors/rpc/peer_pool.hpp"
 
+#include <vector>
+
 #include <iostream>
 #include <stdexcept>
 
@@ -93,6 +95,14 @@ peer_pool::peer_pool(kj::AsyncIoContext& io, capnp::ReaderOptions opts)
 }
 
 peer_pool::~peer_pool() = default;
+
+void peer_pool::drop_all() {
+  std::vector<std::string> addresses;
+  for (const auto& [address, e] : entries_)
+    addresses.push_back(address);
+  for (const auto& a : addresses)
+    drop(a);
+}
 
 void peer_pool::drop(const std::string& address) {
   auto it = entries_.find(address);

@@ -29,6 +29,10 @@ public:
   /// use redials.
   void drop(const std::string& address);
 
+  /// Forgets every connection (the daemon is stopping): calls still waiting
+  /// on one fail on a later turn of the event loop.
+  void drop_all();
+
   kj::Timer& timer() { return timer_; }
 
 private:

@@ -18,11 +18,12 @@ ignore_errors ignore;
 
 raft_sender::raft_sender(peer_pool& pool, std::uint64_t cluster_id,
                          raft::member_id self, std::string self_address,
-                         std::size_t max_inflight)
+                         std::string self_name, std::size_t max_inflight)
   : pool_(pool),
     cluster_id_(cluster_id),
     self_(self),
     self_address_(std::move(self_address)),
+    self_name_(std::move(self_name)),
     max_inflight_(max_inflight),
     tasks_(ignore) {
   // nop
@@ -70,6 +71,7 @@ void raft_sender::deliver(const raft::peer_batch& batch) {
     req.setClusterId(cluster_id_);
     req.setFrom(self_);
     req.setFromAddress(self_address_);
+    req.setFromName(self_name_);
     cap = req.send().getPeer(); // pipelined: no round trip to wait for
     p.cap = cap;
   }

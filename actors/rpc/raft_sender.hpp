@@ -20,7 +20,8 @@ namespace gd::rpc {
 class raft_sender {
 public:
   raft_sender(peer_pool& pool, std::uint64_t cluster_id, raft::member_id self,
-              std::string self_address, std::size_t max_inflight = 256);
+              std::string self_address, std::string self_name,
+              std::size_t max_inflight = 256);
 
   void set_cluster_id(std::uint64_t id) { cluster_id_ = id; }
 
@@ -50,6 +51,7 @@ private:
   std::uint64_t cluster_id_;
   raft::member_id self_;
   std::string self_address_;
+  std::string self_name_;
   std::size_t max_inflight_;
   std::map<raft::member_id, peer> peers_;
   std::uint64_t dropped_ = 0;

@@ -15,9 +15,11 @@
 #include <caf/actor_system.hpp>
 #include <kj/async-io.h>
 #include <kj/async.h>
+#include <kj/debug.h>
 
 #include "actors/config/config_actor.hpp"
 #include "actors/raft/raft_actor.hpp"
+#include "actors/rpc/log_limiter.hpp"
 
 namespace gd::rpc {
 
@@ -47,6 +49,25 @@ template <class Reply>
 struct reply_table {
   std::uint64_t next_id = 0;
   std::map<std::uint64_t, kj::Own<kj::PromiseFulfiller<Reply>>> waiting;
+};
+
+/// What peers did to this daemon's RPC port, since it started (for the
+/// operator and, later, metrics). KJ thread only.
+struct rpc_counters {
+  /// Connections on which a peer sent bad input (each counted once).
+  std::uint64_t bad_connections = 0;
+  /// Bad input by kind (a connection may show several).
+  std::uint64_t garbage = 0;
+  std::uint64_t oversize = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t protocol_violations = 0;
+  std::uint64_t unknown_methods = 0;
+  /// Raft batches that did not decode.
+  std::uint64_t malformed_raft_batches = 0;
+  /// Connections closed at once because --max-connections were open.
+  std::uint64_t refused_connections = 0;
+  /// accept() failures (e.g. out of file descriptors); each is retried.
+  std::uint64_t accept_errors = 0;
 };
 
 struct rpc_context {
@@ -80,6 +101,23 @@ struct rpc_context {
   /// why it could not be saved. Called on the KJ thread; null: refuse.
   std::function<std::string(std::uint64_t, const std::vector<std::string>&)>
     save_membership;
+  rpc_counters counters;
+  /// Rate limit of the lines about refused Raft batches.
+  log_limiter raft_input_log;
+  /// Resolves when the daemon starts to stop. Every chain that waits on
+  /// something outside the KJ loop (an actor's answer, a peer) is joined
+  /// with it (until_stopping), so at shutdown each such chain ends while
+  /// this context still lives: nothing touches the context after it is
+  /// destroyed (rpc_node's teardown).
+  kj::ForkedPromise<void> stopping = nullptr;
 };
+
+/// `p`, or a DISCONNECTED failure once the daemon starts to stop.
+template <class T>
+kj::Promise<T> until_stopping(rpc_context& ctx, kj::Promise<T> p) {
+  return p.exclusiveJoin(ctx.stopping.addBranch().then([]() -> kj::Promise<T> {
+    return KJ_EXCEPTION(DISCONNECTED, "the daemon is stopping");
+  }));
+}
 
 } // namespace gd::rpc

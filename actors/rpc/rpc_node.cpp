@@ -1,6 +1,8 @@
 #include "actors/rpc/rpc_node.hpp"
 
+#include <algorithm>
 #include <list>
+#include <optional>
 #include <stdexcept>
 
 #include <capnp/rpc-twoparty.h>
@@ -11,7 +13,9 @@
 
 #include "actors/rpc/actor_bridge.hpp"
 #include "actors/rpc/cluster_service.hpp"
+#include "actors/rpc/inspected_stream.hpp"
 #include "actors/rpc/kj_loop.hpp"
+#include "actors/rpc/log_limiter.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/raft_sender.hpp"
 #include "actors/rpc/services.hpp"
@@ -32,14 +36,21 @@ capnp::ReaderOptions reader_options(std::size_t max_message_bytes) {
 /// the peer disconnects.
 struct server_connection {
   kj::Own<kj::AsyncIoStream> stream;
+  std::string peer;
+  /// Set at the first bad input: one log line per bad connection.
+  bool reported = false;
+  inspected_stream messages;
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
 
   server_connection(kj::Own<kj::AsyncIoStream> s,
                     capnp::Capability::Client bootstrap,
-                    capnp::ReaderOptions opts)
+                    capnp::ReaderOptions opts,
+                    inspected_stream::report_fn report)
     : stream(kj::mv(s)),
-      network(*stream, capnp::rpc::twoparty::Side::SERVER, opts),
+      peer(peer_address(*stream)),
+      messages(*stream, std::move(report)),
+      network(messages, capnp::rpc::twoparty::Side::SERVER, opts),
       rpc(capnp::makeRpcServer(network, kj::mv(bootstrap))) {
     // nop
   }
@@ -61,7 +72,8 @@ struct kj_side {
           actor_bridge& bridge, const rpc_node_config& cfg)
     : opts(reader_options(cfg.max_message_bytes)),
       pool(io, opts),
-      sender(pool, cfg.self.cluster_id, cfg.self.id, cfg.self.address),
+      sender(pool, cfg.self.cluster_id, cfg.self.id, cfg.self.address,
+             cfg.self.name),
       ctx{cfg.self, sys, loop, bridge, pool, sender,
           io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {}, {},
           cfg.monitors, cfg.save_membership},
@@ -69,7 +81,26 @@ struct kj_side {
       max_connections(cfg.max_connections),
       tasks(errors) {
     errors.log = &log;
+    auto paf = kj::newPromiseAndFulfiller<void>();
+    ctx.stopping = paf.promise.fork();
+    stop_signal = kj::mv(paf.fulfiller);
     bootstrap = make_bootstrap(ctx);
+  }
+
+  /// The first half of the teardown: stops taking connections, closes
+  /// them, and makes every chain that waits on something outside the loop
+  /// (an actor, a peer) fail. The chains end on the following turns of the
+  /// loop, while this side still lives; only then may it be destroyed.
+  void begin_stop() {
+    // why: the loops first: they refer to their listeners.
+    accept_loops.clear();
+    listeners.clear();
+    // why: the RPC systems go, but calls in flight on them live on (their
+    // connection state holds them) until their chains end.
+    connections.clear();
+    ctx.watches.clear();
+    stop_signal->fulfill();
+    pool.drop_all();
   }
 
   void listen(kj::AsyncIoContext& io, const std::string& address) {
@@ -85,31 +116,104 @@ struct kj_side {
     }
     auto& r = *receiver;
     listeners.push_back(kj::mv(receiver));
-    tasks.add(accept_loop(r));
+    accept_loops.push_back(
+      accept_loop(r).eagerlyEvaluate([this](kj::Exception&& e) {
+        say(std::string("rpc: stopped accepting connections: ")
+            + e.getDescription().cStr());
+      }));
   }
 
-  kj::Promise<void> accept_loop(kj::ConnectionReceiver& r) {
-    return r.accept().then([this, &r](kj::Own<kj::AsyncIoStream> s) {
-      if (connections.size() >= max_connections) {
-        if (log)
-          log("rpc: refused a connection: "
-              + std::to_string(max_connections) + " are open");
-      } else {
-        auto c = kj::heap<server_connection>(kj::mv(s), bootstrap, opts);
-        auto* raw = c.get();
-        connections.push_back(kj::mv(c));
-        auto it = std::prev(connections.end());
-        tasks.add(raw->network.onDisconnect().then([this, it]() {
-          // why: destroy it later, not inside its own callback.
-          auto dead = kj::mv(*it);
-          connections.erase(it);
-          tasks.add(kj::evalLater([dead = kj::mv(dead)]() mutable {
-            dead = nullptr;
-          }));
-        }));
-      }
-      return accept_loop(r);
+  /// Accepts connections from `r` for as long as this side lives. An
+  /// accept() that fails (EMFILE when the process is out of descriptors,
+  /// ENFILE, ENOMEM, ...) is logged (rate-limited) and retried after a
+  /// backoff of 10 ms doubling to 1 s, so the daemon keeps accepting once
+  /// descriptors are free again.
+  kj::Promise<void> accept_loop(kj::ConnectionReceiver& r,
+                                kj::Duration backoff = 0 * kj::MILLISECONDS) {
+    // why: evalNow, so an accept() that throws at once (EMFILE) becomes a
+    // rejected promise that the handler below retries.
+    return kj::evalNow([&r]() { return r.accept(); }).then(
+      [this, &r](kj::Own<kj::AsyncIoStream> s) {
+        take(kj::mv(s));
+        return accept_loop(r);
+      },
+      [this, &r, backoff](kj::Exception&& e) {
+        ++ctx.counters.accept_errors;
+        auto next = backoff == 0 * kj::MILLISECONDS
+                      ? 10 * kj::MILLISECONDS
+                      : std::min(backoff * 2, 1000 * kj::MILLISECONDS);
+        if (auto line = accept_log.admit(
+              std::string("rpc: cannot accept connections: ")
+              + e.getDescription().cStr() + " ("
+              + std::to_string(connections.size())
+              + " open; retrying)"))
+          say(*line);
+        return ctx.timer.afterDelay(next).then(
+          [this, &r, next]() { return accept_loop(r, next); });
+      });
+  }
+
+  /// Serves a freshly accepted connection, or closes it at once (logged,
+  /// rate-limited) if `max_connections` are open.
+  void take(kj::Own<kj::AsyncIoStream> s) {
+    if (connections.size() >= max_connections) {
+      ++ctx.counters.refused_connections;
+      if (auto line = refuse_log.admit(
+            "rpc: refused a connection from " + peer_address(*s) + ": "
+            + std::to_string(max_connections)
+            + " are open (the limit; see --max-connections)"))
+        say(*line);
+      return;
+    }
+    auto c = kj::heap<server_connection>(kj::mv(s), bootstrap, opts, nullptr);
+    auto* raw = c.get();
+    raw->messages.set_report([this, raw](bad_input kind,
+                                         const std::string& what) {
+      on_bad_input(*raw, kind, what);
     });
+    connections.push_back(kj::mv(c));
+    tasks.add(raw->network.onDisconnect().then([this, raw]() {
+      // why: by pointer, not by iterator: the list may have been cleared
+      // (the daemon is stopping) before this runs.
+      auto it = std::find_if(connections.begin(), connections.end(),
+                             [raw](const kj::Own<server_connection>& c) {
+                               return c.get() == raw;
+                             });
+      if (it == connections.end())
+        return;
+      // why: destroy it later, not inside its own callback.
+      auto dead = kj::mv(*it);
+      connections.erase(it);
+      tasks.add(kj::evalLater([dead = kj::mv(dead)]() mutable {
+        dead = nullptr;
+      }));
+    }));
+  }
+
+  /// Counts bad input on `c` and logs the first of each connection
+  /// (rate-limited over all connections).
+  void on_bad_input(server_connection& c, bad_input kind,
+                    const std::string& what) {
+    auto& n = ctx.counters;
+    switch (kind) {
+      case bad_input::garbage: ++n.garbage; break;
+      case bad_input::oversize: ++n.oversize; break;
+      case bad_input::truncated: ++n.truncated; break;
+      case bad_input::protocol: ++n.protocol_violations; break;
+      case bad_input::unknown_method: ++n.unknown_methods; break;
+    }
+    if (c.reported)
+      return;
+    c.reported = true;
+    ++n.bad_connections;
+    if (auto line = bad_input_log.admit("rpc: bad input from " + c.peer + ": "
+                                        + to_string(kind) + ": " + what))
+      say(*line);
+  }
+
+  void say(const std::string& line) {
+    if (log)
+      log(line);
   }
 
   capnp::ReaderOptions opts;
@@ -118,37 +222,46 @@ struct kj_side {
   rpc_context ctx;
   std::function<void(const std::string&)> log;
   std::size_t max_connections;
+  log_limiter accept_log;
+  log_limiter refuse_log;
+  log_limiter bad_input_log;
   log_task_errors errors;
+  kj::Own<kj::PromiseFulfiller<void>> stop_signal;
   capnp::Capability::Client bootstrap = nullptr;
   std::vector<kj::Own<kj::ConnectionReceiver>> listeners;
+  /// One per listener; destroyed before them.
+  std::vector<kj::Promise<void>> accept_loops;
   std::list<kj::Own<server_connection>> connections;
   kj::TaskSet tasks;
 };
 
 namespace {
 
+/// The transport actor: hands peer traffic to the KJ thread. `side` is
+/// read only by posted work, on the KJ thread, while the loop runs; the
+/// poster may outlive the loop (work is then dropped).
 struct transport_state {
-  kj_loop* loop = nullptr;
+  std::optional<kj_loop::poster> post;
   kj_side** side = nullptr;
   static inline const char* name = "rpc_transport";
 };
 
 raft::transport_actor::behavior_type
 transport_main(raft::transport_actor::stateful_pointer<transport_state> self,
-               kj_loop* loop, kj_side** side) {
-  self->state.loop = loop;
+               kj_loop::poster post, kj_side** side) {
+  self->state.post = std::move(post);
   self->state.side = side;
   return {
     [self](raft::peer_batch& b) {
       auto side = self->state.side;
-      self->state.loop->post([side, b = std::move(b)]() {
+      (*self->state.post)([side, b = std::move(b)]() {
         if (*side)
           (*side)->sender.deliver(b);
       });
     },
     [self](raft::peer_directory& d) {
       auto side = self->state.side;
-      self->state.loop->post([side, d = std::move(d)]() {
+      (*self->state.post)([side, d = std::move(d)]() {
         if (*side)
           (*side)->sender.set_directory(d.members);
       });
@@ -187,19 +300,21 @@ rpc_node::rpc_node(caf::actor_system& sys, rpc_node_config cfg)
       }
       st->side = side;
     },
-    [st]() {
-      // Connections first (they hold capabilities into the context), then
-      // everything else.
+    [st](kj::AsyncIoContext& io) {
       auto* side = st->side;
       st->side = nullptr;
-      if (side) {
-        side->listeners.clear();
-        side->connections.clear();
-        side->ctx.watches.clear();
-        delete side;
-      }
+      if (!side)
+        return;
+      side->begin_stop();
+      // why: the failed chains (calls of closed connections waiting on an
+      // actor or a peer) end within a few turns; they touch the context,
+      // which must outlive them (a use-after-free of its reply tables
+      // crashed daemons stopped under load).
+      io.provider->getTimer().afterDelay(50 * kj::MILLISECONDS)
+        .wait(io.waitScope);
+      delete side;
     });
-  transport_ = sys.spawn(transport_main, st->loop.get(), &st->side);
+  transport_ = sys.spawn(transport_main, st->loop->make_poster(), &st->side);
 }
 
 rpc_node::~rpc_node() {
@@ -210,8 +325,11 @@ rpc_node::~rpc_node() {
 
 std::function<void(raft::peer_batch)> rpc_node::batch_sender() const {
   auto* st = impl_.get();
-  return [st](raft::peer_batch b) {
-    st->loop->post([st, b = std::move(b)]() {
+  // why: a poster, not the loop: the Raft actor may still send while the
+  // node is being destroyed (the work is then dropped); `st` is read only by
+  // posted work, which runs while the loop, hence the node, lives.
+  return [st, post = st->loop->make_poster()](raft::peer_batch b) {
+    post([st, b = std::move(b)]() {
       if (st->side)
         st->side->sender.deliver(b);
     });

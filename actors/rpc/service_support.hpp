@@ -16,6 +16,7 @@
 #include <kj/common.h>
 
 #include "actors/config/config_actor.hpp"
+#include "actors/rpc/actor_bridge.hpp"
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/rpc_context.hpp"
@@ -115,10 +116,20 @@ kj::Promise<Reply> ask_config(rpc_context& ctx, reply_table<Reply>& table,
   auto id = table.next_id;
   auto* t = &table;
   caf::anon_send(ctx.config, std::move(msg));
-  return ctx.timer
-    .timeoutAfter(static_cast<std::int64_t>(limit.count()) * kj::MILLISECONDS,
-                  kj::mv(paf.promise))
+  return until_stopping(
+           ctx, ctx.timer.timeoutAfter(
+                  static_cast<std::int64_t>(limit.count()) * kj::MILLISECONDS,
+                  kj::mv(paf.promise)))
     .attach(kj::defer([t, id]() { t->waiting.erase(id); }));
+}
+
+/// Asks the CAF actor `target` through the bridge (see actor_bridge::ask);
+/// also rejected once the daemon starts to stop.
+template <class Reply, class Handle, class Msg>
+kj::Promise<Reply> ask_actor(rpc_context& ctx, Handle target, Msg msg,
+                             std::chrono::milliseconds timeout) {
+  return until_stopping(ctx, ctx.bridge.ask<Reply>(std::move(target),
+                                                   std::move(msg), timeout));
 }
 
 /// The answer of a model query: `value` is meaningful only if st.ok().

@@ -28,12 +28,15 @@ namespace {
 
 // -- watches --------------------------------------------------------------------
 
-caf::behavior watch_sink(caf::event_based_actor* self, kj_loop* loop,
+/// Hands a watch's events to the KJ thread. `ctx` is touched only there,
+/// by posted work, which runs only while the context lives; the poster is
+/// safe to use after the loop is gone.
+caf::behavior watch_sink(caf::event_based_actor* self, kj_loop::poster post,
                          rpc_context* ctx, std::uint64_t id) {
   (void)self;
   return {
-    [loop, ctx, id](config::watch_events& ev) {
-      loop->post([ctx, id, ev = std::move(ev)]() mutable {
+    [post, ctx, id](config::watch_events& ev) {
+      post([ctx, id, ev = std::move(ev)]() mutable {
         deliver_watch_events(*ctx, id, std::move(ev));
       });
     },
@@ -184,7 +187,7 @@ protected:
       return kj::READY_NOW;
     }
     auto id = ++ctx_.next_watch_id;
-    auto sink = ctx_.sys.spawn(watch_sink, &ctx_.loop, &ctx_, id);
+    auto sink = ctx_.sys.spawn(watch_sink, ctx_.loop.make_poster(), &ctx_, id);
     ctx_.watches.emplace(id, kj::heap<watch_stream>(ctx_, id, p.getWatcher(),
                                                     sink));
     config::kv_watch w;
@@ -458,7 +461,7 @@ protected:
       return kj::READY_NOW;
     }
     raft::transfer_cmd t{raft::member_id_of(name)};
-    return ctx_.bridge.ask<gd::status>(ctx_.raft, t, 30s)
+    return ask_actor<gd::status>(ctx_, ctx_.raft, t, 30s)
       .catch_([](kj::Exception&& e) { return bridge_failure(e, false); })
       .then([this, c, name, hops](gd::status st) mutable -> kj::Promise<void> {
         if (should_forward(ctx_, st, hops)) {
@@ -504,7 +507,7 @@ private:
                       out->initRoot<schema::ChangeResult>().initFailure());
       return kj::mv(out);
     }
-    return ctx_.bridge.ask<raft::member_change_result>(ctx_.raft, ch, 60s)
+    return ask_actor<raft::member_change_result>(ctx_, ctx_.raft, ch, 60s)
       .catch_([](kj::Exception&& e) {
         raft::member_change_result r;
         r.st = bridge_failure(e, true);
@@ -543,9 +546,9 @@ private:
       r.error = "this daemon is not a monitor";
       return kj::mv(r);
     }
-    auto raft_part = ctx_.bridge.ask<raft::raft_status>(ctx_.raft,
+    auto raft_part = ask_actor<raft::raft_status>(ctx_, ctx_.raft,
                                                         raft::status_query{}, 5s);
-    auto applied_part = ctx_.bridge.ask<store::applied_state>(
+    auto applied_part = ask_actor<store::applied_state>(ctx_, 
       ctx_.config, config::applied_query{}, 5s);
     auto* ctx = &ctx_;
     return raft_part.then([applied_part = kj::mv(applied_part), ctx](
@@ -597,8 +600,12 @@ private:
 
 class raft_peer_service final : public schema::RaftPeer::Server {
 public:
-  raft_peer_service(rpc_context& ctx, raft::member_id from)
-    : ctx_(ctx), from_(from) {
+  raft_peer_service(rpc_context& ctx, raft::member_id from,
+                    std::string from_address, std::string from_name)
+    : ctx_(ctx),
+      from_(from),
+      from_address_(std::move(from_address)),
+      from_name_(std::move(from_name)) {
     // nop
   }
 
@@ -608,20 +615,38 @@ protected:
     try {
       b = proto::from_capnp(c.getParams().getBatch());
     } catch (const proto::decode_error& e) {
-      KJ_FAIL_REQUIRE("malformed peer batch", e.what());
+      refuse(std::string("malformed: ") + e.what());
     }
-    KJ_REQUIRE(b.from == from_, "peer batch from the wrong member", b.from,
-               from_);
-    KJ_REQUIRE(b.to == ctx_.self.id, "peer batch for another member", b.to,
-               ctx_.self.id);
+    if (b.from != from_)
+      refuse("it names sender " + std::to_string(b.from)
+             + ", not the link's " + std::to_string(from_));
+    if (b.to != ctx_.self.id)
+      refuse("it is addressed to member " + std::to_string(b.to)
+             + ", not this one (" + std::to_string(ctx_.self.id) + ")");
+    b.from_address = from_address_;
+    b.from_name = from_name_;
     if (ctx_.raft)
       caf::anon_send(ctx_.raft, std::move(b));
     return kj::READY_NOW;
   }
 
 private:
+  /// Counts and logs (rate-limited) a batch that cannot be taken, then
+  /// fails the call with `why`.
+  [[noreturn]] void refuse(const std::string& why) {
+    ++ctx_.counters.malformed_raft_batches;
+    if (auto line = ctx_.raft_input_log.admit(
+          "rpc: refused a Raft batch from '" + from_name_ + "' at "
+          + from_address_ + ": " + why))
+      if (ctx_.log)
+        ctx_.log(*line);
+    KJ_FAIL_REQUIRE("refused a Raft batch", why);
+  }
+
   rpc_context& ctx_;
   raft::member_id from_;
+  std::string from_address_;
+  std::string from_name_;
 };
 
 // -- bootstrap ------------------------------------------------------------------
@@ -701,7 +726,8 @@ protected:
     KJ_REQUIRE(p.getFrom() != raft::no_member, "a peer needs a member id");
     if (p.hasFromAddress())
       ctx_.sender.learn(p.getFrom(), text(p.getFromAddress()));
-    c.getResults().setPeer(kj::heap<raft_peer_service>(ctx_, p.getFrom()));
+    c.getResults().setPeer(kj::heap<raft_peer_service>(
+      ctx_, p.getFrom(), text(p.getFromAddress()), text(p.getFromName())));
     return kj::READY_NOW;
   }
 

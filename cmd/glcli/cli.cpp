@@ -193,7 +193,11 @@ void add_kv(CLI::App& app, parsed& p, std::function<int()>& action,
 
   auto* put = kv->add_subcommand("put", "Sets KEY to VALUE; prints OK");
   put->add_option("KEY", p.put.key, "The key")->required();
-  put->add_option("VALUE", p.put.value, "The value")->required();
+  put->add_option("VALUE", p.put.value,
+                  "The value; - reads it from standard input");
+  put->add_option("--from-file", p.put.from_file,
+                  "Read the value from this file (any size up to the "
+                  "value limit; bytes as they are)");
   put->add_flag("--prev-kv", p.put.prev_kv,
                 "Also print the key-value as it was before");
   put->callback([&] { action = [&] { return kv_put(p.g, p.put, s); }; });

@@ -5,7 +5,10 @@
 #include <cinttypes>
 #include <cmath>
 #include <csignal>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <istream>
 #include <iterator>
@@ -19,6 +22,40 @@
 namespace gd::glcli {
 
 namespace {
+
+struct file_value {
+  std::string value;
+  /// Empty on success; else why the file could not be read, naming it.
+  std::string error;
+};
+
+/// Reads a value to put from `path`, whole, bytes as they are. Refuses a
+/// file larger than the value limit before reading it.
+file_value read_value_file(const std::string& path) {
+  file_value out;
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    out.error = "cannot open --from-file '" + path + "': "
+                + std::strerror(errno);
+    return out;
+  }
+  f.seekg(0, std::ios::end);
+  auto size = f.tellg();
+  auto limit = kv::limits{}.max_value_bytes;
+  if (size > 0 && static_cast<std::size_t>(size) > limit) {
+    out.error = "--from-file '" + path + "' holds "
+                + std::to_string(static_cast<long long>(size))
+                + " bytes; a value may have at most " + std::to_string(limit);
+    return out;
+  }
+  f.seekg(0, std::ios::beg);
+  out.value.assign(std::istreambuf_iterator<char>(f),
+                   std::istreambuf_iterator<char>());
+  if (f.bad())
+    out.error = "cannot read --from-file '" + path + "': "
+                + std::strerror(errno);
+  return out;
+}
 
 std::string validated(const kv::write_request& r) {
   return kv::validate(r, kv::limits{});
@@ -432,7 +469,26 @@ cluster_status_json(const std::vector<client::member_report>& reports) {
 
 int kv_put(const global_options& g, const kv_put_args& a, streams& s) {
   const std::string cmd = "kv put";
-  kv::put_request req{a.key, a.value, a.prev_kv};
+  std::string value;
+  if (a.value && !a.from_file.empty())
+    return usage(s, cmd, "give VALUE or --from-file, not both");
+  if (!a.value && a.from_file.empty())
+    return usage(s, cmd, "VALUE is required (or - to read it from standard "
+                         "input, or --from-file PATH)");
+  if (!a.from_file.empty()) {
+    auto read = read_value_file(a.from_file);
+    if (!read.error.empty())
+      return usage(s, cmd, read.error);
+    value = std::move(read.value);
+  } else if (*a.value == "-") {
+    value.assign(std::istreambuf_iterator<char>(s.in),
+                 std::istreambuf_iterator<char>());
+    if (s.in.bad())
+      return usage(s, cmd, "cannot read the value from standard input");
+  } else {
+    value = *a.value;
+  }
+  kv::put_request req{a.key, std::move(value), a.prev_kv};
   if (auto e = validated(req); !e.empty())
     return usage(s, cmd, e);
   return with_connection(g, s, cmd, true, [&](client::connection& c) {

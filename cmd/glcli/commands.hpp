@@ -55,7 +55,11 @@ struct streams {
 
 struct kv_put_args {
   std::string key;
-  std::string value;
+  /// The value; "-" reads it from standard input. Unset with from_file.
+  std::optional<std::string> value;
+  /// Read the value from this file instead (for values over the kernel's
+  /// 128 KiB per-argument limit).
+  std::string from_file;
   bool prev_kv = false;
 };
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -243,6 +244,33 @@ std::size_t parse_size(const std::string& text, const std::string& flag) {
   return static_cast<std::size_t>(n * mult);
 }
 
+/// Raises the soft limit on open descriptors to the hard limit (every
+/// connection is one) and warns if it stays below what `max_connections`
+/// needs. Returns the soft limit in force.
+rlim_t raise_descriptor_limit(std::size_t max_connections) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0)
+    return 0;
+  if (r.rlim_cur < r.rlim_max) {
+    auto wanted = r;
+    wanted.rlim_cur = r.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &wanted) == 0)
+      r = wanted;
+  }
+  // why: the stores, the log, listeners, peer links and the threads' own
+  // descriptors come on top of the served connections.
+  constexpr rlim_t reserve = 256;
+  if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < max_connections + reserve)
+    log(log_level::warn, "daemon",
+        "the descriptor limit is " + std::to_string(r.rlim_cur)
+          + " (hard limit " + std::to_string(r.rlim_max)
+          + "): below --max-connections " + std::to_string(max_connections)
+          + " + " + std::to_string(reserve)
+          + "; new connections fail (and are retried) once it is reached. "
+            "Raise it (ulimit -n, LimitNOFILE=) or lower --max-connections");
+  return r.rlim_cur;
+}
+
 int run(const options& o) {
   log_level lvl;
   if (!parse_log_level(o.log_level, lvl))
@@ -274,6 +302,7 @@ int run(const options& o) {
                       "--monitor");
   if (!o.join.empty())
     check_address(o.join, "--join");
+  raise_descriptor_limit(o.max_connections);
 
   // why: block the stop signals before any thread starts, so only the
   // signalfd below sees them.
@@ -362,13 +391,30 @@ int run(const options& o) {
                             "NAME=HOST:PORT,... (to start a cluster) or "
                             "--join HOST:PORT (to join a running one)");
         }
+      } else if (me.cluster_id == 0) {
+        // A join that did not finish: the cluster may have added this
+        // monitor (its log is not blank), but the join was never recorded.
+        if (o.join.empty())
+          throw usage_error("this monitor's join did not complete (its data "
+                            "directory holds a log but names no cluster): "
+                            "start it again with --join HOST:PORT");
+        if (o.join == me.address)
+          throw usage_error("--join names this daemon itself");
+        me.cluster_id = fetch_cluster_id(o.join);
+        must_join = true;
       } else if (!o.initial_cluster.empty() || !o.join.empty()) {
         log(log_level::info, "daemon",
             "the data directory holds a member already; ignoring "
             "--initial-cluster and --join");
       }
     }
-    dir->save_identity(me);
+    // why: a join is all-or-nothing on disk: the cluster id is recorded
+    // only once the cluster added this monitor, so a failed join leaves the
+    // data directory as it was and the same command can be retried.
+    auto durable_identity = me;
+    if (must_join)
+      durable_identity.cluster_id = 0;
+    dir->save_identity(durable_identity);
   } catch (const usage_error&) {
     throw;
   } catch (const std::exception& e) {
@@ -404,6 +450,7 @@ int run(const options& o) {
     rc.self.uuid = me.uuid;
     rc.monitors = me.monitors;
     rc.listen = listen;
+    rc.max_connections = o.max_connections;
     // why: only the KJ thread calls it (Management.adopt / release), so
     // its copy of the identity needs no lock.
     auto saved = std::make_shared<identity>(me);
@@ -486,6 +533,7 @@ int run(const options& o) {
     if (must_join) {
       try {
         add_self(o.join, {raft::member_id_of(me.name), me.name, me.address});
+        dir->save_identity(me);
         log(log_level::info, "daemon",
             "joined the cluster as a learner; the leader promotes this "
             "monitor once it has caught up");

@@ -34,6 +34,10 @@ struct options {
   std::size_t map_size = std::size_t{1} << 30;
   /// Compact the log once this many entries follow its snapshot.
   std::size_t snapshot_entries = 10000;
+  /// Client and peer connections served at once; more are closed at once
+  /// (and logged). Each is a file descriptor: the daemon raises its soft
+  /// descriptor limit to the hard one at start.
+  std::size_t max_connections = 4096;
 };
 
 /// Bad flags or a flag combination that cannot work: exit status 2.

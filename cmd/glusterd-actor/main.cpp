@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
                  "compact the Raft log once this many entries follow its "
                  "snapshot")
     ->capture_default_str();
+  app.add_option("--max-connections", o.max_connections,
+                 "connections served at once; more are closed at once and "
+                 "logged")
+    ->capture_default_str()
+    ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -80,8 +80,15 @@ void test_cluster::start(std::size_t i, const std::string& join) {
     args.push_back("--initial-cluster");
     args.push_back(ic);
   }
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  auto binary = daemon_binary();
+  if (!launcher.empty()) {
+    args.insert(args.begin(), binary);
+    args.insert(args.begin(), launcher.begin() + 1, launcher.end());
+    binary = launcher.front();
+  }
   procs_[i] = std::make_unique<daemon_process>(
-    daemon_binary(), args, root_ + "/" + name(i) + ".log");
+    binary, args, root_ + "/" + name(i) + ".log");
   std::lock_guard<std::mutex> guard(live_mu_);
   live_.insert(i);
 }

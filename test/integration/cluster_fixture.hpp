@@ -32,6 +32,12 @@ public:
   ~test_cluster();
 
   std::size_t size() const { return procs_.size(); }
+
+  /// For members started from now on: a command (and its arguments) that
+  /// execs the daemon, e.g. {"prlimit", "--nofile=64:64"}, and flags added
+  /// to the daemon's own.
+  std::vector<std::string> launcher;
+  std::vector<std::string> extra_args;
   std::string name(std::size_t i) const { return "m" + std::to_string(i + 1); }
   std::string address(std::size_t i) const;
   std::string data_dir(std::size_t i) const;

@@ -1,6 +1,7 @@
 #include "test/integration/daemon_process.hpp"
 
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
@@ -9,6 +10,8 @@
 #include <stdexcept>
 #include <sys/wait.h>
 #include <thread>
+
+#include <boost/test/unit_test.hpp>
 
 extern char** environ;
 
@@ -48,20 +51,46 @@ bool daemon_process::running() {
   int st = 0;
   auto r = ::waitpid(pid_, &st, WNOHANG);
   if (r == pid_) {
-    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    exited(st);
     return false;
   }
   return true;
 }
 
+void daemon_process::exited(int st) {
+  status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  if (!WIFSIGNALED(st))
+    return;
+  auto sig = WTERMSIG(st);
+  bool sent = (sig == SIGKILL && sent_kill_) || (sig == SIGTERM && sent_term_);
+  if (!sent)
+    BOOST_ERROR("process " << pid_ << " died of signal " << sig << " ("
+                           << strsignal(sig)
+                           << ") that it was not sent; its log:\n" << log());
+}
+
 void daemon_process::kill9() {
-  if (running())
+  if (running()) {
+    sent_kill_ = true;
     ::kill(pid_, SIGKILL);
+  }
 }
 
 void daemon_process::terminate() {
-  if (running())
+  if (running()) {
+    sent_term_ = true;
     ::kill(pid_, SIGTERM);
+  }
+}
+
+void daemon_process::pause() {
+  if (running())
+    ::kill(pid_, SIGSTOP);
+}
+
+void daemon_process::resume() {
+  if (running())
+    ::kill(pid_, SIGCONT);
 }
 
 std::optional<int> daemon_process::wait(std::chrono::milliseconds timeout) {

@@ -1,8 +1,10 @@
 #pragma once
 
 // Real glusterd-actor processes for integration tests: spawned with their
-// output in a log file, stopped with SIGTERM or SIGKILL, never leaked (the
-// destructor kills what still runs).
+// output in a log file, stopped with SIGTERM, SIGKILL or SIGSTOP, never
+// leaked (the destructor kills what still runs). Every exit is checked: a
+// process that dies of a signal it was not sent (SIGSEGV, SIGABRT from a
+// sanitizer or the allocator, ...) fails the running test.
 
 #include <chrono>
 #include <optional>
@@ -28,6 +30,9 @@ public:
   bool running();
   void kill9();
   void terminate();
+  /// SIGSTOP / SIGCONT: the process freezes, then resumes.
+  void pause();
+  void resume();
   /// Waits up to `timeout` for the exit; returns its status (128 + signal
   /// for a signal), or nothing if it still runs.
   std::optional<int> wait(std::chrono::milliseconds timeout);
@@ -35,9 +40,15 @@ public:
   std::string log() const;
 
 private:
+  /// Records the exit status `st` (from waitpid) and checks it.
+  void exited(int st);
+
   pid_t pid_ = -1;
   std::optional<int> status_;
   std::string log_path_;
+  /// Signals this process was sent (a death by another is a bug).
+  bool sent_kill_ = false;
+  bool sent_term_ = false;
 };
 
 /// The binaries under test, from the environment meson sets

@@ -83,4 +83,22 @@ bool damage_kv_record(const std::string& store_dir, const std::string& key) {
   return true;
 }
 
+bool flip_value_bit(const std::string& store_dir, const std::string& key) {
+  store::lmdb::env_options o;
+  o.max_dbs = 3;
+  o.map_size = std::size_t{64} << 20;
+  store::lmdb::env env("damaged store", store_dir, o);
+  store::lmdb::write_txn t(env);
+  auto kv = t.open_dbi("kv");
+  auto v = t.get(kv, key);
+  if (!v || v->empty())
+    return false;
+  std::string damaged(*v);
+  damaged.back() = static_cast<char>(damaged.back() ^ 1);
+  t.put(kv, key, damaged);
+  t.commit();
+  env.sync();
+  return true;
+}
+
 } // namespace gd::test

@@ -29,4 +29,10 @@ bool undo_last_commit(const std::string& data_mdb);
 /// store::store_error on LMDB errors.
 bool damage_kv_record(const std::string& store_dir, const std::string& key);
 
+/// Flips the low bit of the last byte of the stored record of `key` in the
+/// closed state store in `store_dir`: the record keeps its size and still
+/// decodes; only its checksum can tell. Returns false, changing nothing, if
+/// the key is not there. Throws store::store_error on LMDB errors.
+bool flip_value_bit(const std::string& store_dir, const std::string& key);
+
 } // namespace gd::test

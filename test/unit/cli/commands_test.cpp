@@ -1,8 +1,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include "cmd/glcli/cli.hpp"
 #include "test/unit/cli/fake_daemon.hpp"
@@ -71,6 +75,47 @@ BOOST_AUTO_TEST_CASE(put_get_del_human) {
   BOOST_TEST(r.out == "2\na\n2\nab\n3\n");
   r = glcli(d, {"kv", "del", "a"});
   BOOST_TEST(r.out == "0\n");
+}
+
+BOOST_AUTO_TEST_CASE(put_value_from_stdin_or_file_past_the_argument_limit) {
+  // 300 KiB: more than the kernel lets one argument carry (128 KiB), with
+  // every byte value, NULs included.
+  std::string big;
+  for (std::size_t i = 0; i < 300 * 1024; ++i)
+    big.push_back(static_cast<char>(i * 7 % 256));
+  auto r = glcli(d, {"kv", "put", "big", "-"}, big);
+  BOOST_TEST(r.code == 0, r.err);
+  BOOST_TEST(r.out == "OK\n");
+  r = glcli(d, {"kv", "get", "big"});
+  BOOST_TEST((r.out == "big\n" + big + "\n"));
+
+  auto path = "/tmp/gd-glcli-value-" + std::to_string(::getpid());
+  std::string other = big + "tail";
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << other;
+  }
+  r = glcli(d, {"kv", "put", "big", "--from-file", path});
+  BOOST_TEST(r.code == 0, r.err);
+  r = glcli(d, {"kv", "get", "big"});
+  BOOST_TEST((r.out == "big\n" + other + "\n"));
+  std::remove(path.c_str());
+
+  r = glcli(d, {"kv", "put", "big", "--from-file", path});
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(r.err.find("cannot open --from-file '" + path + "'")
+             != std::string::npos, r.err);
+  r = glcli(d, {"kv", "put", "big", "v", "--from-file", "/etc/hostname"});
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(r.err.find("not both") != std::string::npos, r.err);
+  r = glcli(d, {"kv", "put", "big"});
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(r.err.find("VALUE is required") != std::string::npos, r.err);
+  // Over the value limit: refused before anything is sent.
+  r = glcli(d, {"kv", "put", "big", "-"}, std::string(1024 * 1024 + 1, 'x'));
+  BOOST_TEST(r.code == 2);
+  r = glcli(d, {"kv", "get", "big"});
+  BOOST_TEST((r.out == "big\n" + other + "\n"));
 }
 
 BOOST_AUTO_TEST_CASE(put_get_del_json) {

@@ -82,7 +82,8 @@ BOOST_AUTO_TEST_CASE(kj_loop_runs_posted_work_in_order_and_stops) {
   std::vector<int> seen;
   std::mutex mu;
   {
-    rpc::kj_loop loop([](rpc::kj_loop&, kj::AsyncIoContext&) {}, [] {});
+    rpc::kj_loop loop([](rpc::kj_loop&, kj::AsyncIoContext&) {},
+                      [](kj::AsyncIoContext&) {});
     for (int i = 0; i < 1000; ++i)
       loop.post([&, i] {
         std::lock_guard<std::mutex> g(mu);
@@ -97,6 +98,6 @@ BOOST_AUTO_TEST_CASE(kj_loop_runs_posted_work_in_order_and_stops) {
 BOOST_AUTO_TEST_CASE(kj_loop_init_failure_is_rethrown) {
   BOOST_CHECK_THROW(rpc::kj_loop([](rpc::kj_loop&, kj::AsyncIoContext&) {
                       throw std::runtime_error("cannot listen");
-                    }, [] {}),
+                    }, [](kj::AsyncIoContext&) {}),
                     std::runtime_error);
 }

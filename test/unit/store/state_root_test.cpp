@@ -316,7 +316,7 @@ BOOST_AUTO_TEST_CASE(damaged_record_is_corruption_naming_its_key) {
   auto read = test::error_of([&] { s.range({{"vol/\x01name", {}}}); },
                              store_errc::corrupt);
   BOOST_TEST(test::contains(read, "the record of key 'vol/\\x01name' is 3 "
-                                  "bytes, shorter than its 24-byte header"));
+                                  "bytes, too short for its checksum"));
   // A write over it reads it first: the same error, nothing written.
   auto write = test::error_of(
     [&] {
