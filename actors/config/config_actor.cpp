@@ -187,8 +187,19 @@ store::kv_store::write_batch& open_batch(self_ptr self);
 void commit_batch(config_state& st) {
   if (!st.batch)
     return;
+  auto t0 = std::chrono::steady_clock::now();
   st.batch->commit();
   st.batch.reset();
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::steady_clock::now() - t0);
+  if (took > std::chrono::milliseconds(500)) {
+    auto line = "config: a state store commit took " + std::to_string(took.count())
+                + " ms (the disk is slow; applying and reads wait for it)";
+    if (st.cfg.on_warning)
+      st.cfg.on_warning(line);
+    else if (st.cfg.on_event)
+      st.cfg.on_event(line);
+  }
 }
 
 kv::range_result read_range(const config_state& st,

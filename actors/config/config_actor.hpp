@@ -171,6 +171,9 @@ struct config_actor_config {
   /// applied entries is bound to one thread.
   bool detached = true;
   std::function<void(const std::string&)> on_event;
+  /// Receives what an operator should look into (a slow state store
+  /// commit); on_event if unset.
+  std::function<void(const std::string&)> on_warning;
 };
 
 /// Spawns the config actor over an open store. It owns both from now on.

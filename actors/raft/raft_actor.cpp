@@ -29,6 +29,8 @@ constexpr auto snapshot_request_timeout = std::chrono::minutes(10);
 
 struct outgoing_transfer {
   std::uint64_t id = 0;
+  /// When the transfer started (for the operator's log line).
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   /// Empty until the state machine produced the file.
   std::optional<snapshot_file> file;
   std::unique_ptr<snapshot_reader> reader;
@@ -37,6 +39,7 @@ struct outgoing_transfer {
 
 struct incoming_transfer {
   member_id from = no_member;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::uint64_t id = 0;
   term_t term = 0;
   snapshot_meta meta;
@@ -95,6 +98,8 @@ struct raft_state {
   std::map<member_id, leader_hint> introduced;
   /// Peer batches refused because their sender is not a member.
   std::uint64_t refused_batches = 0;
+  /// The tick of the last batch from the member this one names leader.
+  std::uint64_t leader_contact_tick = 0;
 
   std::map<member_id, outgoing_transfer> sending;
   std::optional<incoming_transfer> receiving;
@@ -111,6 +116,38 @@ using self_ptr = raft_actor_impl::stateful_pointer<raft_state>;
 void note(raft_state& st, const std::string& what) {
   if (st.cfg.on_event)
     st.cfg.on_event(st.cfg.name + ": " + what);
+}
+
+/// Something the operator should look at (see the README's table of
+/// warnings).
+void warn(raft_state& st, const std::string& what) {
+  if (st.cfg.on_warning)
+    st.cfg.on_warning(st.cfg.name + ": " + what);
+  else
+    note(st, what);
+}
+
+/// A member's name as the configuration in force knows it, else its id.
+std::string who(const raft_state& st, member_id id) {
+  if (auto m = st.core->config().find(id))
+    return m->name;
+  if (auto it = st.introduced.find(id); it != st.introduced.end())
+    return it->second.name;
+  return "member " + std::to_string(id);
+}
+
+std::string elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - since)
+                          .count())
+         + " ms";
+}
+
+std::string names_of(const std::vector<member>& ms) {
+  std::string out;
+  for (const auto& m : ms)
+    out += (out.empty() ? "" : ", ") + m.name;
+  return out.empty() ? "none" : out;
 }
 
 leader_hint hint_of(const raft_state& st) {
@@ -179,7 +216,7 @@ void drop_outgoing(self_ptr self, member_id peer, bool report_failure,
     std::remove(it->second.file->path.c_str());
   st.sending.erase(it);
   if (report_failure) {
-    note(st, "snapshot to " + std::to_string(peer) + " failed: " + why);
+    warn(st, "snapshot to " + who(st, peer) + " failed: " + why);
     st.core->report_snapshot(peer, false);
     schedule_flush(self);
   }
@@ -223,7 +260,8 @@ void start_snapshot_send(self_ptr self, member_id peer) {
   t.last_progress_tick = st.ticks;
   auto dir = st.cfg.snapshot_dir + "/send-" + std::to_string(peer) + "-"
              + std::to_string(id);
-  note(st, "streaming a snapshot to " + std::to_string(peer));
+  note(st, "streaming a snapshot to " + who(st, peer)
+             + " (it is too far behind for the log)");
   self->request(st.sm, snapshot_request_timeout, make_snapshot_cmd{dir})
     .then(
       [self, peer, id](snapshot_file& f) {
@@ -284,7 +322,9 @@ void handle_ack(self_ptr self, const snapshot_ack& a) {
   if (a.failed) {
     drop_outgoing(self, a.from, true, "the follower gave up: " + a.error);
   } else if (a.done) {
-    note(st, "snapshot to " + std::to_string(a.from) + " delivered");
+    note(st, "snapshot to " + who(st, a.from) + " delivered: "
+               + std::to_string(it->second.file->size) + " bytes in "
+               + elapsed_ms(it->second.started));
     drop_outgoing(self, a.from, false, {});
     st.core->report_snapshot(a.from, true);
     schedule_flush(self);
@@ -366,10 +406,11 @@ void handle_chunk(self_ptr self, const snapshot_chunk& c) {
   }
   auto meta = r->meta;
   auto term = r->term;
+  auto started = r->started;
   r.reset();
   if (!error.empty()) {
     std::remove(path.c_str());
-    note(st, "snapshot from " + std::to_string(c.from) + " rejected: " + error);
+    warn(st, "snapshot from " + who(st, c.from) + " rejected: " + error);
     ack_chunk(self, c, 0, false, error);
     return;
   }
@@ -386,8 +427,9 @@ void handle_chunk(self_ptr self, const snapshot_chunk& c) {
     schedule_flush(self);
     return;
   }
-  note(st, "installing snapshot " + std::to_string(meta.index) + " from "
-             + std::to_string(c.from));
+  note(st, "installing a snapshot through index " + std::to_string(meta.index)
+             + " from " + who(st, c.from) + ": " + std::to_string(c.total_size)
+             + " bytes received in " + elapsed_ms(started));
   // why: await, not then: nothing else may touch the core between the
   // state machine's install and the log reset that must follow it.
   self->request(st.sm, snapshot_request_timeout, install_snapshot_cmd{path, meta})
@@ -495,6 +537,10 @@ void report_changes(self_ptr self) {
     }
   }
   if (!st.config_reported || st.reported_config_index != core.config_index()) {
+    if (st.config_reported)
+      note(st, "members (index " + std::to_string(core.config_index())
+                 + "): voters " + names_of(core.config().voters)
+                 + "; learners " + names_of(core.config().learners));
     st.config_reported = true;
     st.reported_config_index = core.config_index();
     peer_directory d;
@@ -584,7 +630,14 @@ void process_ready(self_ptr self) {
       start_snapshot_send(self, to);
     if (r.must_sync) {
       try {
+        auto t0 = std::chrono::steady_clock::now();
         st.log->sync();
+        auto took = std::chrono::steady_clock::now() - t0;
+        if (st.cfg.slow_sync > std::chrono::milliseconds(0)
+            && took > st.cfg.slow_sync)
+          warn(st, "the Raft log took " + elapsed_ms(t0)
+                     + " to reach the disk (fsync); writes and elections "
+                       "wait for it");
       } catch (const store::store_error& e) {
         // why: without a durable log this member must not vote or
         // acknowledge anything again; stop it and let the operator see why.
@@ -748,37 +801,53 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
         return;
       const auto& c = st.core->config();
       bool knows_members = !c.voters.empty() || !c.learners.empty();
-      if (knows_members && !c.contains(b.from)) {
-        // why: only members may move this member's term or log (one
-        // forged heartbeat of a higher term would depose a leader). A
-        // member that knows no configuration yet (it just joined) takes
-        // its first leader's word.
-        if (st.refused_batches++ % 1000 == 0)
-          note(st, "refused " + std::to_string(st.refused_batches)
-                     + " peer batch(es) from " + std::to_string(b.from)
-                     + (b.from_address.empty() ? std::string()
-                                               : " at " + b.from_address)
-                     + ", which is not a member");
-        return;
+      if (knows_members && !c.contains(b.from)
+          && b.from != st.core->leader()) {
+        // why: a sender outside this member's configuration may not move
+        // its term or log while it has a leader it hears from (one forged
+        // heartbeat of a higher term would depose a healthy leader; see
+        // Raft's disruptive servers, section 4.2.3). Once it has heard
+        // from no leader for an election timeout, it takes the word of a
+        // sender it does not know yet: it may lag behind a configuration
+        // that added its new leader, and must catch up from it. The leader
+        // it follows is always heard, member or not: a leader that removes
+        // itself leads until that change commits.
+        bool leader_alive =
+          st.core->current_role() == role::leader
+          || (st.core->leader() != no_member
+              && st.ticks - st.leader_contact_tick
+                   < static_cast<std::uint64_t>(st.cfg.node.election_ticks));
+        if (leader_alive) {
+          if (st.refused_batches++ % 1000 == 0)
+            warn(st, "refused " + std::to_string(st.refused_batches)
+                       + " peer batch(es) from " + std::to_string(b.from)
+                       + (b.from_address.empty() ? std::string()
+                                                 : " at " + b.from_address)
+                       + ", which is not a member");
+          return;
+        }
       }
       if (!b.from_address.empty()) {
-        auto& who = st.introduced[b.from];
-        who.id = b.from;
-        who.address = b.from_address;
-        who.name = b.from_name.empty() ? b.from_address : b.from_name;
+        auto& intro = st.introduced[b.from];
+        intro.id = b.from;
+        intro.address = b.from_address;
+        intro.name = b.from_name.empty() ? b.from_address : b.from_name;
       }
       for (const auto& m : b.messages) {
         try {
           st.core->step(m);
         } catch (const std::exception& e) {
-          note(st, "dropped a malformed message from "
-                     + std::to_string(m.from) + ": " + e.what());
+          warn(st, "dropped a malformed message from " + who(st, m.from)
+                     + ": " + e.what());
         }
       }
       for (const auto& c : b.chunks)
         handle_chunk(self, c);
       for (const auto& a : b.acks)
         handle_ack(self, a);
+      // After the steps: the batch may have named a new leader.
+      if (b.from == st.core->leader())
+        st.leader_contact_tick = st.ticks;
       schedule_flush(self);
     },
     [self](propose_cmd& p) {

@@ -69,8 +69,14 @@ struct raft_actor_config {
   /// Spawn on its own thread (fsync blocks). Must be false under
   /// CAF's test_coordinator.
   bool detached = true;
-  /// Receives diagnostics (elections, snapshots, dropped input).
+  /// Receives one line per state change an operator cares about
+  /// (leader elected, members changed, snapshot sent or installed).
   std::function<void(const std::string&)> on_event;
+  /// Receives what an operator should look into (a slow fsync, a failed
+  /// snapshot, refused or malformed peer input); on_event if unset.
+  std::function<void(const std::string&)> on_warning;
+  /// A log sync slower than this is reported through on_warning (0: never).
+  std::chrono::milliseconds slow_sync{500};
   /// If set, peer batches go through this (called on the Raft actor's
   /// thread; must be thread-safe and must not block) instead of to the
   /// transport actor, which then only gets directory updates. The RPC side

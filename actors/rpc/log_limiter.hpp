@@ -20,8 +20,10 @@ class log_limiter {
 public:
   using clock = std::chrono::steady_clock;
 
-  explicit log_limiter(std::size_t burst = 10,
-                       clock::duration interval = std::chrono::seconds(10))
+  /// 10 lines per 10 s.
+  log_limiter() = default;
+
+  log_limiter(std::size_t burst, clock::duration interval)
     : burst_(burst), interval_(interval) {
     // nop
   }
@@ -48,8 +50,8 @@ public:
   }
 
 private:
-  std::size_t burst_;
-  clock::duration interval_;
+  std::size_t burst_ = 10;
+  clock::duration interval_ = std::chrono::seconds(10);
   bool started_ = false;
   clock::time_point window_start_{};
   std::size_t admitted_ = 0;

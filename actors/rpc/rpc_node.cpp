@@ -60,7 +60,7 @@ struct log_task_errors : kj::TaskSet::ErrorHandler {
   std::function<void(const std::string&)>* log = nullptr;
   void taskFailed(kj::Exception&& e) override {
     if (log && *log)
-      (*log)(std::string("rpc: ") + e.getDescription().cStr());
+      (*log)(e.getDescription().cStr());
   }
 };
 
@@ -76,7 +76,8 @@ struct kj_side {
              cfg.self.name),
       ctx{cfg.self, sys, loop, bridge, pool, sender,
           io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {}, {},
-          cfg.monitors, cfg.save_membership},
+          cfg.monitors, cfg.save_membership, rpc_counters{}, log_limiter{},
+          nullptr},
       log(cfg.log),
       max_connections(cfg.max_connections),
       tasks(errors) {
@@ -118,7 +119,7 @@ struct kj_side {
     listeners.push_back(kj::mv(receiver));
     accept_loops.push_back(
       accept_loop(r).eagerlyEvaluate([this](kj::Exception&& e) {
-        say(std::string("rpc: stopped accepting connections: ")
+        say(std::string("stopped accepting connections: ")
             + e.getDescription().cStr());
       }));
   }
@@ -143,7 +144,7 @@ struct kj_side {
                       ? 10 * kj::MILLISECONDS
                       : std::min(backoff * 2, 1000 * kj::MILLISECONDS);
         if (auto line = accept_log.admit(
-              std::string("rpc: cannot accept connections: ")
+              std::string("cannot accept connections: ")
               + e.getDescription().cStr() + " ("
               + std::to_string(connections.size())
               + " open; retrying)"))
@@ -159,7 +160,7 @@ struct kj_side {
     if (connections.size() >= max_connections) {
       ++ctx.counters.refused_connections;
       if (auto line = refuse_log.admit(
-            "rpc: refused a connection from " + peer_address(*s) + ": "
+            "refused a connection from " + peer_address(*s) + ": "
             + std::to_string(max_connections)
             + " are open (the limit; see --max-connections)"))
         say(*line);
@@ -206,7 +207,7 @@ struct kj_side {
       return;
     c.reported = true;
     ++n.bad_connections;
-    if (auto line = bad_input_log.admit("rpc: bad input from " + c.peer + ": "
+    if (auto line = bad_input_log.admit("bad input from " + c.peer + ": "
                                         + to_string(kind) + ": " + what))
       say(*line);
   }

@@ -636,7 +636,7 @@ private:
   [[noreturn]] void refuse(const std::string& why) {
     ++ctx_.counters.malformed_raft_batches;
     if (auto line = ctx_.raft_input_log.admit(
-          "rpc: refused a Raft batch from '" + from_name_ + "' at "
+          "refused a Raft batch from '" + from_name_ + "' at "
           + from_address_ + ": " + why))
       if (ctx_.log)
         ctx_.log(*line);

@@ -490,6 +490,7 @@ int run(const options& o) {
       config::config_actor_config cc;
       cc.store = kv_opts;
       cc.on_event = [](const std::string& s) { log(log_level::info, "config", s); };
+      cc.on_warning = [](const std::string& s) { log(log_level::warn, "config", s); };
       config = config::spawn_config(sys, cc, std::move(state), std::move(kv));
       raft::raft_actor_config rcfg;
       rcfg.node.id = raft::member_id_of(me.name);
@@ -506,6 +507,7 @@ int run(const options& o) {
       rcfg.compact_min_entries = o.snapshot_entries;
       rcfg.compact_keep_entries = std::max<std::size_t>(o.snapshot_entries / 2, 1);
       rcfg.on_event = [](const std::string& s) { log(log_level::info, "raft", s); };
+      rcfg.on_warning = [](const std::string& s) { log(log_level::warn, "raft", s); };
       rcfg.send_batch = node->batch_sender();
       try {
         raft = raft::spawn_raft(sys, rcfg, std::move(raft_log), applied,

@@ -24,6 +24,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// Every daemon that dies of a signal the test did not send fails the test.
+struct fail_on_unexpected_exits {
+  fail_on_unexpected_exits() {
+    set_unexpected_exit_handler(
+      [](const std::string& what) { BOOST_ERROR(what); });
+  }
+};
+
+BOOST_TEST_GLOBAL_FIXTURE(fail_on_unexpected_exits);
+
 std::string test_root(const std::string& name) {
   return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
 }

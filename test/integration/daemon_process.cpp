@@ -11,11 +11,43 @@
 #include <sys/wait.h>
 #include <thread>
 
-#include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <iostream>
+#include <mutex>
 
 extern char** environ;
 
 namespace gd::test {
+
+namespace {
+
+std::atomic<std::size_t> unexpected_count{0};
+std::mutex handler_mu;
+std::function<void(const std::string&)> handler;
+
+void report_unexpected_exit(const std::string& what) {
+  ++unexpected_count;
+  std::function<void(const std::string&)> h;
+  {
+    std::lock_guard<std::mutex> guard(handler_mu);
+    h = handler;
+  }
+  if (h)
+    h(what);
+  else
+    std::cerr << what << std::endl;
+}
+
+} // namespace
+
+void set_unexpected_exit_handler(std::function<void(const std::string&)> h) {
+  std::lock_guard<std::mutex> guard(handler_mu);
+  handler = std::move(h);
+}
+
+std::size_t unexpected_exits() {
+  return unexpected_count;
+}
 
 daemon_process::daemon_process(const std::string& binary,
                                std::vector<std::string> args,
@@ -63,10 +95,12 @@ void daemon_process::exited(int st) {
     return;
   auto sig = WTERMSIG(st);
   bool sent = (sig == SIGKILL && sent_kill_) || (sig == SIGTERM && sent_term_);
-  if (!sent)
-    BOOST_ERROR("process " << pid_ << " died of signal " << sig << " ("
-                           << strsignal(sig)
-                           << ") that it was not sent; its log:\n" << log());
+  if (!sent) {
+    std::ostringstream what;
+    what << "process " << pid_ << " died of signal " << sig << " ("
+         << strsignal(sig) << ") that it was not sent; its log:\n" << log();
+    report_unexpected_exit(what.str());
+  }
 }
 
 void daemon_process::kill9() {

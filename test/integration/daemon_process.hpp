@@ -7,6 +7,8 @@
 // sanitizer or the allocator, ...) fails the running test.
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +52,14 @@ private:
   bool sent_kill_ = false;
   bool sent_term_ = false;
 };
+
+/// Called when a daemon_process dies of a signal it was not sent, with a
+/// message that says so and holds its log. The default prints it to stderr
+/// and remembers it (unexpected_exits()); Boost.Test binaries install one
+/// that fails the running test.
+void set_unexpected_exit_handler(std::function<void(const std::string&)> h);
+/// How many unexpected exits the default handler has seen.
+std::size_t unexpected_exits();
 
 /// The binaries under test, from the environment meson sets
 /// (GLUSTERD_ACTOR, GLCLI).
