@@ -92,6 +92,8 @@ struct raft_state {
   term_t reported_term = 0;
   log_index reported_config_index = 0;
   bool config_reported = false;
+  /// The members as last logged ("voters ...; learners ...").
+  std::string reported_members;
 
   /// Members as they introduced themselves on their links (name, address):
   /// for leader hints while this member knows no configuration yet.
@@ -537,10 +539,14 @@ void report_changes(self_ptr self) {
     }
   }
   if (!st.config_reported || st.reported_config_index != core.config_index()) {
-    if (st.config_reported)
+    // why: compaction moves the index of the configuration in force, not
+    // its members: only a change of members is worth a line.
+    auto members = "voters " + names_of(core.config().voters) + "; learners "
+                   + names_of(core.config().learners);
+    if (st.config_reported && members != st.reported_members)
       note(st, "members (index " + std::to_string(core.config_index())
-                 + "): voters " + names_of(core.config().voters)
-                 + "; learners " + names_of(core.config().learners));
+                 + "): " + members);
+    st.reported_members = members;
     st.config_reported = true;
     st.reported_config_index = core.config_index();
     peer_directory d;

@@ -257,6 +257,14 @@ private:
     auto deadline = clock_type::now() + 30s;
     while (!voter && clock_type::now() < deadline) {
       std::this_thread::sleep_for(200ms);
+      if (!c_.process(slot).running()) {
+        // A join fails (exit 1, nothing kept) while the cluster has no
+        // leader to add it; the operator runs the same command again.
+        std::this_thread::sleep_for(1s);
+        say(t0, "the join of " + c_.name(slot) + " failed; again");
+        c_.start(slot, c_.address(via));
+        continue;
+      }
       try {
         client::connection conn(client::parse_address(c_.address(via)), quick());
         auto st = conn.status();

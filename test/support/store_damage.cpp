@@ -1,8 +1,10 @@
 #include "test/support/store_damage.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 
 #include "store/lmdb.hpp"
@@ -65,25 +67,13 @@ bool undo_last_commit(const std::string& data_mdb) {
   return true;
 }
 
-bool damage_kv_record(const std::string& store_dir, const std::string& key) {
-  store::lmdb::env_options o;
-  o.max_dbs = 3;
-  o.map_size = std::size_t{64} << 20;
-  store::lmdb::env env("damaged store", store_dir, o);
-  store::lmdb::write_txn t(env);
-  auto kv = t.open_dbi("kv");
-  auto v = t.get(kv, key);
-  if (!v)
-    return false;
-  // A record cut to 3 bytes: shorter than any record's fixed header.
-  std::string damaged(v->substr(0, std::min<std::size_t>(3, v->size())));
-  t.put(kv, key, damaged);
-  t.commit();
-  env.sync();
-  return true;
-}
+namespace {
 
-bool flip_value_bit(const std::string& store_dir, const std::string& key) {
+/// Replaces the stored record of `key` in the closed state store in
+/// `store_dir` with `damage(record)`, through LMDB (so only the record
+/// changes). Returns false if the key is not there.
+bool rewrite_kv_record(const std::string& store_dir, const std::string& key,
+                       const std::function<std::string(std::string)>& damage) {
   store::lmdb::env_options o;
   o.max_dbs = 3;
   o.map_size = std::size_t{64} << 20;
@@ -93,12 +83,26 @@ bool flip_value_bit(const std::string& store_dir, const std::string& key) {
   auto v = t.get(kv, key);
   if (!v || v->empty())
     return false;
-  std::string damaged(*v);
-  damaged.back() = static_cast<char>(damaged.back() ^ 1);
-  t.put(kv, key, damaged);
+  t.put(kv, key, damage(std::string(*v)));
   t.commit();
   env.sync();
   return true;
+}
+
+} // namespace
+
+bool damage_kv_record(const std::string& store_dir, const std::string& key) {
+  // A record cut to 3 bytes: shorter than any record's fixed header.
+  return rewrite_kv_record(store_dir, key, [](std::string v) {
+    return v.substr(0, std::min<std::size_t>(3, v.size()));
+  });
+}
+
+bool flip_value_bit(const std::string& store_dir, const std::string& key) {
+  return rewrite_kv_record(store_dir, key, [](std::string v) {
+    v.back() = static_cast<char>(v.back() ^ 1);
+    return v;
+  });
 }
 
 } // namespace gd::test
