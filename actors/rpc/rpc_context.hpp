@@ -62,7 +62,8 @@ struct rpc_counters {
   std::uint64_t truncated = 0;
   std::uint64_t protocol_violations = 0;
   std::uint64_t unknown_methods = 0;
-  /// Raft batches that did not decode.
+  /// Raft batches refused at the link: malformed, or naming another
+  /// sender or addressee than the link's.
   std::uint64_t malformed_raft_batches = 0;
   /// Connections closed at once because --max-connections were open.
   std::uint64_t refused_connections = 0;
