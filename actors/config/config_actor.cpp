@@ -174,7 +174,7 @@ using self_ptr = config_actor_impl::stateful_pointer<config_state>;
 
 void note(config_state& st, const std::string& what) {
   if (st.cfg.on_event)
-    st.cfg.on_event("config: " + what);
+    st.cfg.on_event(what);
 }
 
 /// Commit the open transaction early past these sizes.
@@ -193,7 +193,7 @@ void commit_batch(config_state& st) {
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
     std::chrono::steady_clock::now() - t0);
   if (took > std::chrono::milliseconds(500)) {
-    auto line = "config: a state store commit took " + std::to_string(took.count())
+    auto line = "a state store commit took " + std::to_string(took.count())
                 + " ms (the disk is slow; applying and reads wait for it)";
     if (st.cfg.on_warning)
       st.cfg.on_warning(line);
