@@ -412,19 +412,19 @@ struct kv_store::impl : store_env {
       t.put(meta_db, format_key, v);
       t.put(meta_db, applied_key, encode_applied(applied_state{}));
     } else {
-      read_applied(t);
+      auto applied = read_applied(t);
       if (version < format_version)
-        migrate(t);
+        migrate(t, applied);
     }
     t.commit();
   }
 
-  /// Rewrites a format 1 store as format 2 in `t` (every value sealed with
-  /// its checksum), reading each value as format 1 first: a value that does
+  /// Rewrites a format 1 store, whose applied state is `applied`, as
+  /// format 2 in `t` (every value sealed with its checksum), reading each
+  /// value as format 1 first: a value that does
   /// not decode stops the migration (store_error corrupt) and nothing
   /// changes.
-  void migrate(lmdb::write_txn& t) {
-    auto applied = read_applied(t);
+  void migrate(lmdb::write_txn& t, const applied_state& applied) {
     auto config = t.get(meta_db, config_key).has_value()
                     ? std::optional<raft::configuration>(read_config(t))
                     : std::nullopt;

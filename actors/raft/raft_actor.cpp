@@ -129,13 +129,28 @@ void warn(raft_state& st, const std::string& what) {
     note(st, what);
 }
 
-/// A member's name as the configuration in force knows it, else its id.
+/// What this member knows of `id`: its name and address from the
+/// configuration in force, else from how it introduced itself on its link
+/// (a monitor that just joined knows no configuration yet); only the id if
+/// neither.
+leader_hint known_member(const raft_state& st, member_id id) {
+  leader_hint h;
+  h.id = id;
+  if (id == no_member)
+    return h;
+  if (auto m = st.core->config().find(id)) {
+    h.name = m->name;
+    h.address = m->address;
+  } else if (auto it = st.introduced.find(id); it != st.introduced.end()) {
+    h = it->second;
+  }
+  return h;
+}
+
+/// A member's name for a log line, else its id.
 std::string who(const raft_state& st, member_id id) {
-  if (auto m = st.core->config().find(id))
-    return m->name;
-  if (auto it = st.introduced.find(id); it != st.introduced.end())
-    return it->second.name;
-  return "member " + std::to_string(id);
+  auto h = known_member(st, id);
+  return h.name.empty() ? "member " + std::to_string(id) : h.name;
 }
 
 std::string elapsed_ms(std::chrono::steady_clock::time_point since) {
@@ -153,19 +168,7 @@ std::string names_of(const std::vector<member>& ms) {
 }
 
 leader_hint hint_of(const raft_state& st) {
-  leader_hint h;
-  h.id = st.core->leader();
-  if (h.id == no_member)
-    return h;
-  if (auto m = st.core->config().find(h.id)) {
-    h.name = m->name;
-    h.address = m->address;
-  } else if (auto it = st.introduced.find(h.id); it != st.introduced.end()) {
-    // why: a monitor that just joined knows no configuration yet; the
-    // leader introduced itself on the link it talks on.
-    h = it->second;
-  }
-  return h;
+  return known_member(st, st.core->leader());
 }
 
 void schedule_flush(self_ptr self) {

@@ -70,6 +70,17 @@ void check_no_acked_write_lost(const std::string& address,
   BOOST_TEST_MESSAGE(acked.size() << " acknowledged unique writes, all present");
 }
 
+/// After a stopped workload: reads every contended key once more through
+/// `address` (into the history), then checks that no acknowledged unique
+/// write is lost and that the history is linearizable.
+void check_workload_outcome(workload& w, const std::string& address) {
+  w.final_reads(address);
+  check_no_acked_write_lost(address, w.acked_unique());
+  auto verdict = check_kv_history(w.history());
+  BOOST_TEST(verdict.v == check_result::verdict::linearizable,
+             describe_failure(verdict));
+}
+
 void kill_leader_under_writes(std::size_t members, const std::string& prefix,
                               const std::string& name) {
   test_cluster c(test_root(name), prefix, members);
@@ -110,11 +121,7 @@ void kill_leader_under_writes(std::size_t members, const std::string& prefix,
   std::this_thread::sleep_for(1000ms);
   w.stop();
   c.wait_for_leader(10s);
-  w.final_reads(c.address(next));
-  check_no_acked_write_lost(c.address(next), w.acked_unique());
-  auto verdict = check_kv_history(w.history());
-  BOOST_TEST(verdict.v == check_result::verdict::linearizable,
-             describe_failure(verdict));
+  check_workload_outcome(w, c.address(next));
   BOOST_TEST_MESSAGE(w.history().size() << " operations, " << w.unknown()
                                         << " of unknown outcome");
 }
@@ -184,11 +191,7 @@ BOOST_AUTO_TEST_CASE(sigterm_under_load_stops_cleanly_every_time) {
   std::this_thread::sleep_for(500ms);
   w.stop();
   BOOST_TEST(w.acknowledged() > 0u);
-  w.final_reads(c.address(leader));
-  check_no_acked_write_lost(c.address(leader), w.acked_unique());
-  auto verdict = check_kv_history(w.history());
-  BOOST_TEST(verdict.v == check_result::verdict::linearizable,
-             describe_failure(verdict));
+  check_workload_outcome(w, c.address(leader));
 }
 
 BOOST_AUTO_TEST_CASE(restart_all_members_keeps_state) {
@@ -275,11 +278,7 @@ BOOST_AUTO_TEST_CASE(add_and_remove_monitor_while_writes_flow) {
   std::this_thread::sleep_for(1000ms);
   w.stop();
   BOOST_TEST(w.acknowledged() > 0u);
-  w.final_reads(c.address(leader));
-  check_no_acked_write_lost(c.address(leader), w.acked_unique());
-  auto verdict = check_kv_history(w.history());
-  BOOST_TEST(verdict.v == check_result::verdict::linearizable,
-             describe_failure(verdict));
+  check_workload_outcome(w, c.address(leader));
   client::connection conn(client::parse_address(c.address(leader)));
   auto members = conn.cluster_status();
   BOOST_REQUIRE(members.ok());

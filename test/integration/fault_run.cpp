@@ -169,10 +169,7 @@ public:
     } else if (kinds < 80) {
       if (down_.empty())
         return;
-      auto v = *std::next(down_.begin(),
-                          static_cast<long>(std::uniform_int_distribution<
-                                            std::size_t>(0, down_.size() - 1)(
-                            rng_)));
+      auto v = pick(std::vector<std::size_t>(down_.begin(), down_.end()));
       what << "restart " << c_.name(v);
       c_.start(v);
       down_.erase(v);
@@ -216,6 +213,12 @@ private:
     std::fflush(stdout);
   }
 
+  /// One of `from` (not empty), chosen by the seed.
+  std::size_t pick(const std::vector<std::size_t>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(
+      rng_)];
+  }
+
   /// True if one more member may go down with a majority still up.
   bool may_lose_one() const {
     return (up().size() - 1) * 2 > members_.size();
@@ -225,7 +228,7 @@ private:
     auto u = up();
     if (u.empty() || (keep_majority && !may_lose_one()))
       return std::nullopt;
-    return u[std::uniform_int_distribution<std::size_t>(0, u.size() - 1)(rng_)];
+    return pick(u);
   }
 
   std::optional<std::size_t> leader() {
@@ -248,7 +251,7 @@ private:
     if (!down_.empty() || members_.size() >= 5)
       return;
     auto u = up();
-    auto via = u[std::uniform_int_distribution<std::size_t>(0, u.size() - 1)(rng_)];
+    auto via = pick(u);
     auto slot = c_.add_slot();
     say(t0, "add " + c_.name(slot) + " with --join " + c_.address(via));
     c_.start(slot, c_.address(via));
@@ -283,7 +286,7 @@ private:
     for (auto i : members_)
       if (i != slot)
         old.push_back(i);
-    auto gone = old[std::uniform_int_distribution<std::size_t>(0, old.size() - 1)(rng_)];
+    auto gone = pick(old);
     say(t0, "remove " + c_.name(gone));
     for (int attempt = 0; attempt < 20; ++attempt) {
       try {

@@ -4,6 +4,7 @@
 // calls of unknown methods, connection floods, running out of descriptors,
 // Raft batches from strangers; and joins that fail half way.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +53,44 @@ bool serves_a_write_within(const std::string& address,
     std::this_thread::sleep_for(100ms);
   }
   return false;
+}
+
+/// Waits up to `within` until the log of `p` holds every one of `lines`;
+/// returns the log as last read, and whether they all showed (`found`).
+std::string wait_for_log(daemon_process& p, const std::vector<std::string>& lines,
+                         std::chrono::milliseconds within, bool& found) {
+  auto deadline = std::chrono::steady_clock::now() + within;
+  std::string log;
+  do {
+    std::this_thread::sleep_for(100ms);
+    log = p.log();
+    found = std::all_of(lines.begin(), lines.end(), [&](const std::string& l) {
+      return log.find(l) != std::string::npos;
+    });
+  } while (!found && std::chrono::steady_clock::now() < deadline);
+  return log;
+}
+
+/// Up to `n` raw TCP connections to HOST:24007 (those that could be made).
+std::vector<int> open_raw_connections(const std::string& host, int n) {
+  std::vector<int> fds;
+  for (int i = 0; i < n; ++i) {
+    int fd = connect_raw(host, 24007);
+    if (fd >= 0)
+      fds.push_back(fd);
+  }
+  return fds;
+}
+
+/// Restarts the only member of `c` with `launcher` and `extra_args`.
+void restart_single_member(test_cluster& c, std::vector<std::string> launcher,
+                           std::vector<std::string> extra_args) {
+  c.wait_for_leader(15s);
+  c.terminate(0);
+  c.launcher = std::move(launcher);
+  c.extra_args = std::move(extra_args);
+  c.start(0);
+  c.wait_for_leader(15s);
 }
 
 } // namespace
@@ -146,14 +185,10 @@ BOOST_AUTO_TEST_CASE(truncated_messages_and_unknown_methods_are_logged) {
     BOOST_TEST(std::string(info.getInfo().getName().cStr()) == "m1");
   }
   bool seen = false;
-  std::string log;
-  for (int i = 0; i < 50 && !seen; ++i) {
-    std::this_thread::sleep_for(100ms);
-    log = c.process(0).log();
-    seen = log.find("truncated message") != std::string::npos
-           && log.find("call of an unknown interface or method")
-                != std::string::npos;
-  }
+  auto log = wait_for_log(c.process(0),
+                          {"truncated message",
+                           "call of an unknown interface or method"},
+                          5s, seen);
   BOOST_TEST(seen, log);
   BOOST_TEST(c.process(0).running());
 }
@@ -163,24 +198,11 @@ BOOST_AUTO_TEST_CASE(accept_loop_survives_running_out_of_descriptors) {
   // accept() fails with EMFILE; once they close, it accepts again (before
   // the fix its accept loop died on the first error, for good).
   test_cluster c(test_root("emfile"), "127.7.15", 1);
-  c.wait_for_leader(15s);
-  c.terminate(0);
-  c.launcher = {"/usr/bin/prlimit", "--nofile=64:64"};
-  c.start(0);
-  c.wait_for_leader(15s);
-  std::vector<int> fds;
-  for (int i = 0; i < 150; ++i) {
-    int fd = connect_raw("127.7.15.1", 24007);
-    if (fd >= 0)
-      fds.push_back(fd);
-  }
-  std::string log;
+  restart_single_member(c, {"/usr/bin/prlimit", "--nofile=64:64"}, {});
+  auto fds = open_raw_connections("127.7.15.1", 150);
   bool exhausted = false;
-  for (int i = 0; i < 50 && !exhausted; ++i) {
-    std::this_thread::sleep_for(100ms);
-    log = c.process(0).log();
-    exhausted = log.find("cannot accept connections") != std::string::npos;
-  }
+  auto log = wait_for_log(c.process(0), {"cannot accept connections"}, 5s,
+                          exhausted);
   BOOST_TEST(exhausted, log);
   BOOST_TEST(log.find("the descriptor limit is 64") != std::string::npos, log);
   for (auto fd : fds)
@@ -193,17 +215,8 @@ BOOST_AUTO_TEST_CASE(accept_loop_survives_running_out_of_descriptors) {
 
 BOOST_AUTO_TEST_CASE(connections_over_the_limit_are_refused_and_logged) {
   test_cluster c(test_root("maxconn"), "127.7.16", 1);
-  c.wait_for_leader(15s);
-  c.terminate(0);
-  c.extra_args = {"--max-connections", "16"};
-  c.start(0);
-  c.wait_for_leader(15s);
-  std::vector<int> fds;
-  for (int i = 0; i < 24; ++i) {
-    int fd = connect_raw("127.7.16.1", 24007);
-    if (fd >= 0)
-      fds.push_back(fd);
-  }
+  restart_single_member(c, {}, {"--max-connections", "16"});
+  auto fds = open_raw_connections("127.7.16.1", 24);
   // The ones over the limit are closed at once.
   int closed = 0;
   for (auto fd : fds)
