@@ -200,5 +200,8 @@ BOOST_AUTO_TEST_CASE(daemon_reads_a_config_file_and_rejects_bad_flags) {
       "--log-level must be debug, info, warn or error");
   bad({"--data-dir", root + "/d6", "--listen", "0.0.0.0:24007"},
       "needs --advertise");
+  bad({"--data-dir", root + "/d7", "--listen", "127.7.11.7:24007",
+       "--max-connections", "3"},
+      "--max-connections: Value 3 not in range 16 to 1048576");
   std::filesystem::remove_all(root);
 }
