@@ -16,8 +16,10 @@ struct PeerInfo {
   addresses @2 :List(Text);   # HOST:PORT of its daemon
   zone @3 :Text;
   monitor @4 :Bool;           # runs a monitor
-  connected @5 :Bool;         # its daemon answered just now
+  connected @5 :Bool;         # committed up (holds a check-in lease)
   self @6 :Bool;              # the daemon that answers this request
+  lastCheckInMs @7 :Int64 = -1;  # ms since its last check-in (-1: none seen)
+  checkInMonitor @8 :Text;    # the monitor that took it
 }
 
 struct OptionValue {

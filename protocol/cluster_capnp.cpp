@@ -20,6 +20,8 @@ void to_capnp(const cluster::peer_info& p, schema::PeerInfo::Builder b) {
   b.setMonitor(p.peer.monitor);
   b.setConnected(p.connected);
   b.setSelf(p.self);
+  b.setLastCheckInMs(p.last_check_in_ms);
+  b.setCheckInMonitor(p.check_in_monitor);
 }
 
 cluster::peer_info from_capnp(schema::PeerInfo::Reader r) {
@@ -32,6 +34,8 @@ cluster::peer_info from_capnp(schema::PeerInfo::Reader r) {
   p.peer.monitor = r.getMonitor();
   p.connected = r.getConnected();
   p.self = r.getSelf();
+  p.last_check_in_ms = r.getLastCheckInMs();
+  p.check_in_monitor = str(r.getCheckInMonitor());
   return p;
 }
 

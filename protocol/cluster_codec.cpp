@@ -53,6 +53,8 @@ void to_capnp(const cluster::peer& p, schema::PeerRecord::Builder b) {
     as.set(i, p.addresses[i]);
   b.setZone(p.zone);
   b.setMonitor(p.monitor);
+  b.setDown(p.down);
+  b.setCredentialId(p.credential_id);
 }
 
 cluster::peer from_capnp(schema::PeerRecord::Reader r) {
@@ -63,6 +65,8 @@ cluster::peer from_capnp(schema::PeerRecord::Reader r) {
     p.addresses.push_back(str(a));
   p.zone = str(r.getZone());
   p.monitor = r.getMonitor();
+  p.down = r.getDown();
+  p.credential_id = r.getCredentialId();
   if (p.uuid.empty() || p.hostname.empty())
     throw decode_error("peer record without a uuid or hostname");
   return p;
@@ -170,6 +174,12 @@ void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
       static_cast<unsigned>(x->action)));
     r.setTaskId(x->task_id);
     r.setReplicaCount(x->replica_count);
+  } else if (auto x = std::get_if<peer_liveness>(&c)) {
+    auto l = b.initPeerLiveness(static_cast<unsigned>(x->changes.size()));
+    for (unsigned i = 0; i < x->changes.size(); ++i) {
+      l[i].setUuid(x->changes[i].uuid);
+      l[i].setDown(x->changes[i].down);
+    }
   } else {
     auto& y = std::get<replace_brick>(c);
     auto r = b.initReplaceBrick();
@@ -246,6 +256,12 @@ cluster::command from_capnp(schema::ClusterCommand::Reader r) {
       auto x = r.getReplaceBrick();
       return replace_brick{str(x.getName()), from_capnp(x.getOldBrick()),
                            from_capnp(x.getNewBrick())};
+    }
+    case C::PEER_LIVENESS: {
+      peer_liveness pl;
+      for (auto ch : r.getPeerLiveness())
+        pl.changes.push_back({str(ch.getUuid()), ch.getDown()});
+      return pl;
     }
   }
   throw decode_error("cluster command "

@@ -98,6 +98,9 @@ const char* command_name(const command& c) {
     const char* operator()(const remove_brick&) const {
       return "volume remove-brick";
     }
+    const char* operator()(const peer_liveness&) const {
+      return "peer liveness";
+    }
     const char* operator()(const replace_brick&) const {
       return "volume replace-brick";
     }

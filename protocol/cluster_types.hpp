@@ -32,11 +32,19 @@ struct peer {
   std::string zone;
   /// It also runs a monitor.
   bool monitor = false;
+  /// Committed liveness: its check-in lease ran out (the monitor leader
+  /// proposed it down) and it has not been back long enough since.
+  bool down = false;
+  /// Chosen at random when it is admitted (peer probe); its credential is
+  /// derived from it and the cluster secret, so a server detached and
+  /// probed again gets a new one (actors/membership/credentials.hpp).
+  std::uint64_t credential_id = 0;
 
   friend bool operator==(const peer& a, const peer& b) {
     return a.uuid == b.uuid && a.hostname == b.hostname
            && a.addresses == b.addresses && a.zone == b.zone
-           && a.monitor == b.monitor;
+           && a.monitor == b.monitor && a.down == b.down
+           && a.credential_id == b.credential_id;
   }
 };
 
@@ -225,10 +233,25 @@ struct replace_brick {
   brick_spec new_brick;
 };
 
+/// Up/down transitions from the check-in leases, many in one entry; only
+/// the monitor leader proposes it (actors/membership). Peers no longer in
+/// the pool are skipped.
+struct peer_liveness {
+  struct change {
+    std::string uuid;
+    bool down = false;
+
+    friend bool operator==(const change& a, const change& b) {
+      return a.uuid == b.uuid && a.down == b.down;
+    }
+  };
+  std::vector<change> changes;
+};
+
 using command = std::variant<peer_add, peer_remove, volume_create, volume_start,
                              volume_stop, volume_delete, volume_set,
                              volume_reset, add_brick, remove_brick,
-                             replace_brick>;
+                             replace_brick, peer_liveness>;
 
 /// Returns the gluster command a command stands for, e.g. "volume create"
 /// or "peer probe" (for messages like "volume create: v1: failed: ...").

@@ -18,10 +18,16 @@ namespace gd::cluster {
 /// A peer and how it looks from the daemon that answered.
 struct peer_info {
   cluster::peer peer;
-  /// Its daemon answered the daemon that was asked, just now.
+  /// gluster's "Connected": committed up (it holds a check-in lease), or
+  /// it is the daemon that was asked.
   bool connected = false;
   /// It is the daemon that was asked.
   bool self = false;
+  /// Milliseconds since its last check-in as the answering monitor knows
+  /// it; -1 if none seen since that monitor started.
+  std::int64_t last_check_in_ms = -1;
+  /// The monitor that took that check-in (its member name), "" if none.
+  std::string check_in_monitor;
 };
 
 /// Observed state of one brick (filled by the node agents' reports; all

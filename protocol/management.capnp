@@ -10,6 +10,7 @@ using Kv = import "kv.capnp";
 using Monitor = import "monitor.capnp";
 using Raft = import "raft.capnp";
 using Cluster = import "cluster.capnp";
+using Membership = import "membership.capnp";
 
 struct NodeInfo {
   name @0 :Text;          # this daemon's name
@@ -31,18 +32,28 @@ interface Management {
   cluster @4 () -> (cluster :Cluster.Cluster);
   # Peers, pool and volumes (glcli's gluster commands).
   raftPeer @3 (clusterId :UInt64, from :UInt64, fromAddress :Text,
-               fromName :Text) -> (peer :Raft.RaftPeer);
+               fromName :Text, proof :Membership.Proof) -> (peer :Raft.RaftPeer);
   # For monitors only: the inbox for member `from` of cluster `clusterId`.
   # `fromAddress` is where `from` is reached: a monitor that just joined
   # does not know its peers yet and answers the leader there, and names it
   # (`fromName`) as the leader until it learns the configuration. Refused
-  # (exception) if this daemon is not a monitor of that cluster.
-  adopt @5 (clusterId :UInt64, monitors :List(Text)) -> (error :Text);
+  # (exception) if this daemon is not a monitor of that cluster, or if
+  # `proof` (purpose "raft link", who = `fromName`, the monitors' key) does
+  # not hold.
+  adopt @5 (clusterId :UInt64, monitors :List(Text), credential :Data)
+      -> (error :Text);
   # Makes this daemon a server of cluster `clusterId` whose monitors are at
-  # `monitors` (peer probe, after the pool recorded it). Durable when the
-  # reply leaves. error: "" if it belongs to that cluster now, else why not
-  # (it belongs to another one).
+  # `monitors` (peer probe, after the pool recorded it), holding
+  # `credential` (32 bytes: the key it proves its membership with). Durable
+  # when the reply leaves. error: "" if it belongs to that cluster now, else
+  # why not (it belongs to another one).
   release @6 (clusterId :UInt64) -> ();
   # Tells this daemon it left cluster `clusterId` (peer detach); ignored if
   # it belongs to another cluster or runs a monitor.
+  membership @7 () -> (membership :Membership.Membership);
+  # Check-ins and digests (monitors; an agent refuses every call).
+  joinInfo @8 (token :Text) -> (clusterId :UInt64, secret :Data, error :Text);
+  # For a monitor starting with --join: the cluster secret, given to the
+  # holder of a valid join token (glcli monitor join-token). error: "" or
+  # why refused.
 }

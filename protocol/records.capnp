@@ -103,6 +103,8 @@ struct PeerRecord {
   addresses @2 :List(Text);  # HOST:PORT of its daemon
   zone @3 :Text;          # failure zone; "" = its own
   monitor @4 :Bool;       # also runs a monitor
+  down @5 :Bool;          # committed liveness: its lease expired (check-in membership)
+  credentialId @6 :UInt64;  # chosen at admission; its credential is derived from it
 }
 
 enum VolumeType {
@@ -166,6 +168,14 @@ struct ClusterCommand {
     addBrick @8 :AddBrick;
     removeBrick @9 :RemoveBrick;
     replaceBrick @10 :ReplaceBrick;
+    peerLiveness @11 :List(LivenessChange);
+  }
+
+  # A committed up/down transition, proposed by the monitor leader from the
+  # check-in leases (never by a client). A peer detached meanwhile is skipped.
+  struct LivenessChange {
+    uuid @0 :Text;
+    down @1 :Bool;
   }
 
   struct PeerRemove {

@@ -245,6 +245,16 @@ private:
         edit_.del(kv.key);
   }
 
+  void apply(const peer_liveness& c) {
+    for (const auto& ch : c.changes) {
+      auto p = model_.peer_by_uuid(ch.uuid);
+      if (!p || p->down == ch.down)
+        continue; // detached meanwhile, or already so
+      p->down = ch.down;
+      edit_.put(keys::peer(p->uuid), proto::encode_peer(*p));
+    }
+  }
+
   // -- volume lifecycle --------------------------------------------------------
 
   void apply(const volume_create& c) {

@@ -148,6 +148,15 @@ leader_hint known_member(const raft_state& st, member_id id) {
 }
 
 /// A member's name for a log line, else its id.
+/// This member leads, or follows a leader it heard from within an election
+/// timeout.
+bool leader_alive(const raft_state& st) {
+  return st.core->current_role() == role::leader
+         || (st.core->leader() != no_member
+             && st.ticks - st.leader_contact_tick
+                  < static_cast<std::uint64_t>(st.cfg.node.election_ticks));
+}
+
 std::string who(const raft_state& st, member_id id) {
   auto h = known_member(st, id);
   return h.name.empty() ? "member " + std::to_string(id) : h.name;
@@ -821,12 +830,7 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
         // that added its new leader, and must catch up from it. The leader
         // it follows is always heard, member or not: a leader that removes
         // itself leads until that change commits.
-        bool leader_alive =
-          st.core->current_role() == role::leader
-          || (st.core->leader() != no_member
-              && st.ticks - st.leader_contact_tick
-                   < static_cast<std::uint64_t>(st.cfg.node.election_ticks));
-        if (leader_alive) {
+        if (leader_alive(st)) {
           if (st.refused_batches++ % 1000 == 0)
             warn(st, "refused " + std::to_string(st.refused_batches)
                        + " peer batch(es) from " + std::to_string(b.from)
@@ -948,6 +952,7 @@ raft_actor_impl::behavior_type raft_main(self_ptr self,
       s.config = st.core->config();
       s.peers = st.core->peers();
       s.refused_batches = st.refused_batches;
+      s.leader_alive = leader_alive(st);
       return s;
     },
   };

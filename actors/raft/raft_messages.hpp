@@ -167,6 +167,10 @@ struct raft_status {
   std::vector<peer_status> peers;
   /// Peer batches refused since start because their sender is not a member.
   std::uint64_t refused_batches = 0;
+  /// This member leads, or follows a leader it heard from within an
+  /// election timeout: the ensemble has a working quorum as far as this
+  /// member can tell.
+  bool leader_alive = false;
 };
 
 } // namespace gd::raft

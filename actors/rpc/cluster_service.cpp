@@ -9,6 +9,7 @@
 #include "actors/config/cluster_queries.hpp"
 #include "actors/config/cluster_store.hpp"
 #include "actors/config/volume_layout.hpp"
+#include "actors/membership/credentials.hpp"
 #include "actors/rpc/actor_bridge.hpp"
 #include "actors/rpc/service_support.hpp"
 #include "protocol/cluster_capnp.hpp"
@@ -26,8 +27,6 @@ namespace {
 constexpr unsigned default_port = 24007;
 /// How long peer probe waits for the peer's daemon.
 constexpr auto probe_timeout = 5 * kj::SECONDS;
-/// How long peer status waits for each peer's daemon.
-constexpr auto ping_timeout = 1 * kj::SECONDS;
 /// How long peer probe / detach wait for adopt / release.
 constexpr auto membership_timeout = 5 * kj::SECONDS;
 
@@ -102,6 +101,15 @@ std::string parse_probe_target(const std::string& target, std::string& host,
   if (auto err = cluster::check_hostname(host); !err.empty())
     return err;
   return {};
+}
+
+/// A fresh credential id for a new peer (never 0).
+std::uint64_t random_credential_id() {
+  auto k = membership::new_secret();
+  std::uint64_t id = 0;
+  for (int i = 0; i < 8; ++i)
+    id = (id << 8) | k[static_cast<std::size_t>(i)];
+  return id == 0 ? 1 : id;
 }
 
 gd::status not_in_cluster() {
@@ -450,21 +458,8 @@ private:
         [](kj::Exception&&) { return std::vector<std::string>{}; });
   }
 
-  /// True if the daemon at `address` answers within ping_timeout (and, if
-  /// `uuid` is given, is that peer).
-  kj::Promise<bool> ping(const std::string& address, const std::string& uuid) {
-    auto call = ctx_.pool.management(address).infoRequest().send();
-    return ctx_.timer.timeoutAfter(ping_timeout, kj::mv(call))
-      .then(
-        [uuid](auto resp) {
-          return uuid.empty() || text(resp.getInfo().getUuid()) == uuid;
-        },
-        [this, address](kj::Exception&&) {
-          ctx_.pool.drop(address);
-          return false;
-        });
-  }
-
+  /// Every peer of the committed pool, "Connected" if committed up, with
+  /// its last check-in as this monitor knows it. No peer is called.
   kj::Promise<model_result<std::vector<cluster::peer_info>>> local_peers() {
     using list = std::vector<cluster::peer_info>;
     return query<std::vector<cluster::peer>>(cluster::ask::peers{})
@@ -473,26 +468,35 @@ private:
         if (!r.st.ok())
           return model_result<list>{r.st, {}};
         auto out = std::make_shared<model_result<list>>();
-        auto pings = kj::heapArrayBuilder<kj::Promise<void>>(r.value.size());
         for (auto& p : r.value) {
           cluster::peer_info pi;
           pi.peer = std::move(p);
           pi.self = pi.peer.uuid == ctx_.self.uuid;
-          pi.connected = pi.self;
+          pi.connected = pi.self || !pi.peer.down;
           out->value.push_back(std::move(pi));
         }
-        for (std::size_t i = 0; i < out->value.size(); ++i) {
-          const auto& pi = out->value[i];
-          if (pi.self || pi.peer.addresses.empty()) {
-            pings.add(kj::READY_NOW);
-            continue;
-          }
-          pings.add(ping(pi.peer.addresses.front(), pi.peer.uuid)
-                      .then([out, i](bool up) { out->value[i].connected = up; }));
-        }
-        return kj::joinPromises(pings.finish()).then([out]() {
-          return std::move(*out);
-        });
+        return ask_actor<membership::sightings_view>(
+                 ctx_, ctx_.membership.actor, membership::sightings_query{},
+                 5s)
+          .then(
+            [out](membership::sightings_view v) {
+              std::map<std::string, const membership::sighting_age*> by;
+              for (const auto& s : v.servers)
+                by[s.uuid] = &s;
+              for (auto& pi : out->value) {
+                auto it = by.find(pi.peer.uuid);
+                if (it == by.end())
+                  continue;
+                pi.last_check_in_ms = it->second->age_ms;
+                pi.check_in_monitor = it->second->monitor;
+              }
+              return std::move(*out);
+            },
+            [out](kj::Exception&&) {
+              // why: the committed state answers on its own; the check-in
+              // ages are extra.
+              return std::move(*out);
+            });
       });
   }
 
@@ -535,12 +539,13 @@ private:
           if (advertised != address)
             p.addresses.push_back(address);
           p.monitor = is_monitor;
+          p.credential_id = random_credential_id();
           return propose(cluster::peer_add{p}, 0).then(
-            [this, host, address, is_monitor](change_outcome o)
+            [this, host, address, is_monitor, uuid](change_outcome o)
               -> kj::Promise<change_outcome> {
               if (!o.st.ok() || is_monitor)
                 return kj::mv(o);
-              return adopt(host, address, kj::mv(o));
+              return adopt(host, address, uuid, kj::mv(o));
             });
         },
         [this, address](kj::Exception&& e) {
@@ -559,19 +564,43 @@ private:
   /// it belongs to this cluster; `added` is the outcome of adding it.
   kj::Promise<change_outcome> adopt(const std::string& host,
                                     const std::string& address,
+                                    const std::string& uuid,
                                     change_outcome added) {
+    using found = std::optional<cluster::peer>;
+    // why: a peer probed again keeps the credential id it was admitted
+    // with: read the committed record, not the proposal.
+    auto record = query<found>(cluster::ask::peer_by_host{host});
     return monitor_addresses().then(
-      [this, host, address, added = kj::mv(added)](
-        std::vector<std::string> monitors) mutable
+      [this, record = kj::mv(record)](std::vector<std::string> m) mutable {
+        return record.then([m = std::move(m)](model_result<found> r) {
+          return std::make_pair(std::move(m), std::move(r));
+        });
+      }).then(
+      [this, host, address, uuid, added = kj::mv(added)](
+        std::pair<std::vector<std::string>, model_result<found>> got) mutable
         -> kj::Promise<change_outcome> {
+        auto& monitors = got.first;
+        auto& record = got.second;
         auto again = host + " is in the pool now, but its daemon did not "
                             "take the membership: ";
         auto tail = "; run peer probe " + host + " again";
         if (monitors.empty())
           return refused(status_code::failed,
                          again + "the local monitor did not answer" + tail);
+        if (!record.st.ok() || !record.value || record.value->uuid != uuid)
+          return refused(status_code::failed,
+                         again + "its record could not be read back ("
+                           + (record.st.ok() ? std::string("not found")
+                                             : record.st.message)
+                           + ")" + tail);
+        if (!ctx_.membership.has_secret)
+          return refused(status_code::failed,
+                         again + "this monitor holds no cluster secret" + tail);
+        auto credential = membership::server_credential(
+          ctx_.membership.secret, uuid, record.value->credential_id);
         auto r = ctx_.pool.management(address).adoptRequest();
         r.setClusterId(ctx_.self.cluster_id);
+        r.setCredential(kj::arrayPtr(credential.data(), credential.size()));
         auto l = r.initMonitors(static_cast<unsigned>(monitors.size()));
         for (unsigned i = 0; i < monitors.size(); ++i)
           l.set(i, monitors[i]);
@@ -623,19 +652,12 @@ private:
                                host + " runs a monitor of this cluster (at "
                                  + a + "): remove it from the monitors "
                                        "first (glcli monitor remove NAME)");
-            if (force || p.addresses.empty())
-              return remove(host, force, p);
-            return ping(p.addresses.front(), p.uuid)
-              .then([this, host, force, p](bool up)
-                      -> kj::Promise<change_outcome> {
-                if (!up)
-                  return refused(status_code::invalid,
-                                 host + " is not connected: its daemon at "
-                                   + p.addresses.front()
-                                   + " does not answer (use force to "
-                                     "detach it anyway)");
-                return remove(host, force, p);
-              });
+            if (!force && p.down)
+              return refused(status_code::invalid,
+                             host + " is not connected: it has not checked "
+                                    "in with the monitors within its lease "
+                                    "(use force to detach it anyway)");
+            return remove(host, force, p);
           });
       });
   }

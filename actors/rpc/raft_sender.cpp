@@ -72,6 +72,8 @@ void raft_sender::deliver(const raft::peer_batch& batch) {
     req.setFrom(self_);
     req.setFromAddress(self_address_);
     req.setFromName(self_name_);
+    if (prove_)
+      prove_(req.initProof(), p.address);
     cap = req.send().getPeer(); // pipelined: no round trip to wait for
     p.cap = cap;
   }

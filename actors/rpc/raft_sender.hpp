@@ -6,6 +6,7 @@
 // to one member, is dropped; a broken connection is redialed on next use.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -24,6 +25,12 @@ public:
               std::size_t max_inflight = 256);
 
   void set_cluster_id(std::uint64_t id) { cluster_id_ = id; }
+
+  /// Writes the proof of this monitor's membership for a link to `target`
+  /// (Management.raftPeer). Unset: links carry none (and are refused).
+  using prover = std::function<void(proto::schema::Proof::Builder,
+                                    const std::string& target)>;
+  void set_prover(prover p) { prove_ = std::move(p); }
 
   /// Learns where the members are (from the configuration: authoritative).
   void set_directory(const std::vector<raft::member>& members);
@@ -48,6 +55,7 @@ private:
   };
 
   peer_pool& pool_;
+  prover prove_;
   std::uint64_t cluster_id_;
   raft::member_id self_;
   std::string self_address_;

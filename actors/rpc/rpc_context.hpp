@@ -4,9 +4,11 @@
 // serves, and its KJ machinery. Lives on, and is only touched from, the KJ
 // thread (the CAF handles inside are thread-safe to send to).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "actors/config/config_actor.hpp"
 #include "actors/raft/raft_actor.hpp"
 #include "actors/rpc/log_limiter.hpp"
+#include "actors/rpc/membership_service.hpp"
 
 namespace gd::rpc {
 
@@ -111,6 +114,19 @@ struct rpc_context {
   /// this context still lives: nothing touches the context after it is
   /// destroyed (rpc_node's teardown).
   kj::ForkedPromise<void> stopping = nullptr;
+  /// The KJ thread's I/O (new connections of the node agent's check-in).
+  kj::AsyncIoContext* io = nullptr;
+  /// Check-in membership: the monitor's service side and this daemon's own
+  /// agent check-in.
+  membership_link membership;
+  /// Rate limit of the lines about refused membership calls.
+  log_limiter membership_log;
+  /// How often this daemon's agent checks in.
+  std::chrono::milliseconds checkin_interval{1000};
+  /// Stores this daemon's credential durably (nullopt: deletes it).
+  /// Returns "" or why it could not. Null: agents refuse to be adopted.
+  std::function<std::string(const std::optional<membership::key>&)>
+    save_credential;
 };
 
 /// `p`, or a DISCONNECTED failure once the daemon starts to stop.

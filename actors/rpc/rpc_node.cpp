@@ -17,6 +17,8 @@
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/log_limiter.hpp"
 #include "actors/rpc/peer_pool.hpp"
+#include "actors/membership/proof_codec.hpp"
+#include "actors/node/checkin_client.hpp"
 #include "actors/rpc/raft_sender.hpp"
 #include "actors/rpc/services.hpp"
 #include "actors/rpc/watch_stream.hpp"
@@ -85,7 +87,30 @@ struct kj_side {
     auto paf = kj::newPromiseAndFulfiller<void>();
     ctx.stopping = paf.promise.fork();
     stop_signal = kj::mv(paf.fulfiller);
-    bootstrap = make_bootstrap(ctx);
+    ctx.io = &io;
+    ctx.checkin_interval = cfg.checkin_interval;
+    ctx.save_credential = cfg.save_credential;
+    auto& link = ctx.membership;
+    if (cfg.credential) {
+      link.credential = *cfg.credential;
+      link.has_credential = true;
+    }
+    if (cfg.secret) {
+      link.secret = *cfg.secret;
+      link.has_secret = true;
+      link.monitor_key = membership::monitor_credential(*cfg.secret);
+      link.has_monitor_key = true;
+      auto* c = &ctx;
+      sender.set_prover([c](proto::schema::Proof::Builder b,
+                            const std::string& target) {
+        membership::to_capnp(
+          monitor_proof(*c, membership::purpose::raft_link, target), b);
+      });
+    }
+    // Agents that belong to a cluster check in from the start; a monitor's
+    // own agent starts once its actors are attached.
+    if (!cfg.self.monitor)
+      restart_own_checkin(ctx);
   }
 
   /// The first half of the teardown: stops taking connections, closes
@@ -100,6 +125,8 @@ struct kj_side {
     // connection state holds them) until their chains end.
     connections.clear();
     ctx.watches.clear();
+    ctx.membership.checkin_task = nullptr;
+    ctx.membership.checkin.reset();
     stop_signal->fulfill();
     pool.drop_all();
   }
@@ -166,7 +193,10 @@ struct kj_side {
         say(*line);
       return;
     }
-    auto c = kj::heap<server_connection>(kj::mv(s), bootstrap, opts, nullptr);
+    auto peer = peer_address(*s);
+    auto c = kj::heap<server_connection>(kj::mv(s),
+                                         make_bootstrap(ctx, std::move(peer)),
+                                         opts, nullptr);
     auto* raw = c.get();
     raw->messages.set_report([this, raw](bad_input kind,
                                          const std::string& what) {
@@ -228,7 +258,6 @@ struct kj_side {
   log_limiter bad_input_log;
   log_task_errors errors;
   kj::Own<kj::PromiseFulfiller<void>> stop_signal;
-  capnp::Capability::Client bootstrap = nullptr;
   std::vector<kj::Own<kj::ConnectionReceiver>> listeners;
   /// One per listener; destroyed before them.
   std::vector<kj::Promise<void>> accept_loops;
@@ -337,12 +366,30 @@ std::function<void(raft::peer_batch)> rpc_node::batch_sender() const {
   };
 }
 
-void rpc_node::attach(raft::raft_actor raft, config::config_actor config) {
+void rpc_node::attach(raft::raft_actor raft, config::config_actor config,
+                      membership::membership_actor membership,
+                      std::shared_ptr<membership::admission_board> board) {
   auto* st = impl_.get();
-  st->loop->post([st, raft = std::move(raft), config = std::move(config)]() {
+  auto digest_ms = st->cfg.digest_interval.count();
+  st->loop->post([st, raft = std::move(raft), config = std::move(config),
+                  membership = std::move(membership), board = std::move(board),
+                  digest_ms]() {
     if (auto* side = st->side) {
       side->ctx.raft = raft;
       side->ctx.config = config;
+      auto& link = side->ctx.membership;
+      link.actor = membership;
+      link.board = board;
+      side->tasks.add(run_membership_exchange(
+        side->ctx, static_cast<std::int64_t>(digest_ms) * kj::MILLISECONDS));
+      // The monitor's own agent: it learns the other monitors from the
+      // first reply.
+      if (link.has_monitor_key) {
+        link.credential = link.monitor_key;
+        link.has_credential = true;
+        side->ctx.monitors = {side->ctx.self.address};
+        restart_own_checkin(side->ctx);
+      }
       // why: a short delay lets the first election finish; until the pool
       // holds this monitor, retry every second.
       auto* ctx = &side->ctx;

@@ -35,6 +35,19 @@ struct rpc_node_config {
   /// rpc_context::save_membership). Called on the KJ thread.
   std::function<std::string(std::uint64_t, const std::vector<std::string>&)>
     save_membership;
+  /// Stores this daemon's credential (see rpc_context::save_credential).
+  std::function<std::string(const std::optional<membership::key>&)>
+    save_credential;
+  /// Agents: the credential this daemon was admitted with (from the data
+  /// dir), if any.
+  std::optional<membership::key> credential;
+  /// Monitors: the cluster secret.
+  std::optional<membership::key> secret;
+  /// How often this daemon's agent checks in.
+  std::chrono::milliseconds checkin_interval{1000};
+  /// Monitors: how often taken check-ins go to the membership actor and a
+  /// digest to the other monitors.
+  std::chrono::milliseconds digest_interval{250};
 };
 
 class rpc_node {
@@ -59,7 +72,9 @@ public:
   /// Connects the local monitor's actors (until then the KV and Monitor
   /// services answer that no monitor runs here), and starts registering
   /// this monitor as a peer of the pool (see register_monitor).
-  void attach(raft::raft_actor raft, config::config_actor config);
+  void attach(raft::raft_actor raft, config::config_actor config,
+              membership::membership_actor membership,
+              std::shared_ptr<membership::admission_board> board);
 
   /// Sets the cluster id (when it is learned after start, e.g. on join).
   void set_cluster_id(std::uint64_t id);

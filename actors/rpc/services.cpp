@@ -9,7 +9,9 @@
 
 #include "actors/rpc/actor_bridge.hpp"
 #include "actors/rpc/cluster_service.hpp"
+#include "actors/membership/proof_codec.hpp"
 #include "actors/rpc/kj_loop.hpp"
+#include "actors/rpc/membership_service.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/raft_sender.hpp"
 #include "actors/rpc/service_support.hpp"
@@ -653,8 +655,9 @@ private:
 
 class management_service final : public schema::Management::Server {
 public:
-  explicit management_service(rpc_context& ctx)
+  management_service(rpc_context& ctx, std::string peer)
     : ctx_(ctx),
+      peer_(std::move(peer)),
       kv_(kj::heap<kv_service>(ctx)),
       monitor_(kj::heap<monitor_service>(ctx)),
       cluster_(make_cluster_service(ctx)) {
@@ -687,7 +690,53 @@ protected:
     std::vector<std::string> monitors;
     for (auto m : p.getMonitors())
       monitors.push_back(text(m));
-    c.getResults().setError(join_cluster(p.getClusterId(), monitors));
+    auto credential = p.getCredential();
+    std::optional<membership::key> key;
+    if (credential.size() == membership::key{}.size()) {
+      key.emplace();
+      std::copy(credential.begin(), credential.end(), key->begin());
+    }
+    auto err = join_cluster(p.getClusterId(), monitors, key);
+    if (!err.empty() && ctx_.log)
+      ctx_.log("refused to join cluster " + std::to_string(p.getClusterId())
+               + " (asked by " + peer_ + "): " + err);
+    c.getResults().setError(err);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> membership(MembershipContext c) override {
+    c.getResults().setMembership(make_membership_service(ctx_, peer_));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> joinInfo(JoinInfoContext c) override {
+    auto token = text(c.getParams().getToken());
+    auto res = c.getResults();
+    auto& link = ctx_.membership;
+    if (!ctx_.self.monitor || !link.has_secret) {
+      res.setError("this daemon is not a monitor of a cluster: ask a monitor "
+                   "for a join token");
+      return kj::READY_NOW;
+    }
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    auto err = membership::verify_join_token(link.secret, ctx_.self.cluster_id,
+                                             token, now_s);
+    if (!err.empty()) {
+      ++link.counters.refused["join-token"];
+      if (auto line = ctx_.membership_log.admit(
+            "refused a monitor join from " + peer_ + ": " + err))
+        if (ctx_.log)
+          ctx_.log(*line);
+      res.setError(err);
+      return kj::READY_NOW;
+    }
+    if (ctx_.log)
+      ctx_.log("gave the cluster secret to a joining monitor at " + peer_
+               + " (valid join token)");
+    res.setClusterId(ctx_.self.cluster_id);
+    res.setSecret(kj::arrayPtr(link.secret.data(), link.secret.size()));
     return kj::READY_NOW;
   }
 
@@ -699,9 +748,13 @@ protected:
       return kj::READY_NOW;
     auto err = ctx_.save_membership(0, {});
     KJ_REQUIRE(err.empty(), "cannot save leaving the cluster", err);
+    if (ctx_.save_credential)
+      ctx_.save_credential(std::nullopt);
     ctx_.self.cluster_id = 0;
     ctx_.sender.set_cluster_id(0);
     ctx_.monitors.clear();
+    ctx_.membership.has_credential = false;
+    restart_own_checkin(ctx_);
     if (ctx_.log)
       ctx_.log("detached from the cluster: this daemon belongs to none now");
     return kj::READY_NOW;
@@ -724,6 +777,11 @@ protected:
                "cluster id mismatch: the caller belongs to another cluster",
                p.getClusterId(), ctx_.self.cluster_id);
     KJ_REQUIRE(p.getFrom() != raft::no_member, "a peer needs a member id");
+    // why: a member id in a message is not proof; holding the monitors'
+    // key is (actors/membership/credentials.hpp).
+    auto err = check_raft_link(ctx_, membership::from_capnp(p.getProof()),
+                               peer_);
+    KJ_REQUIRE(err.empty(), "refused the Raft link", err);
     if (p.hasFromAddress())
       ctx_.sender.learn(p.getFrom(), text(p.getFromAddress()));
     c.getResults().setPeer(kj::heap<raft_peer_service>(
@@ -735,7 +793,8 @@ private:
   /// Management.adopt: "" once this daemon durably belongs to cluster `id`
   /// with `monitors`, else why it cannot.
   std::string join_cluster(std::uint64_t id,
-                           const std::vector<std::string>& monitors) {
+                           const std::vector<std::string>& monitors,
+                           const std::optional<membership::key>& credential) {
     if (id == 0)
       return "cluster id 0 names no cluster";
     if (monitors.empty())
@@ -754,12 +813,23 @@ private:
     if (ctx_.self.cluster_id != 0 && ctx_.self.cluster_id != id)
       return "this daemon belongs to another cluster (detach it there, or "
              "start it on an empty data directory)";
-    if (!ctx_.save_membership)
+    if (!ctx_.save_membership || !ctx_.save_credential)
       return "this daemon cannot record a cluster membership";
-    if (ctx_.self.cluster_id == id && ctx_.monitors == monitors)
+    if (!credential)
+      return "no credential given (the probing monitor is of an older "
+             "version, or the call is not from a monitor)";
+    auto& link = ctx_.membership;
+    if (ctx_.self.cluster_id == id && ctx_.monitors == monitors
+        && link.has_credential && link.credential == *credential)
       return "";
+    // why: the credential first: a daemon that records the cluster but not
+    // its credential could never check in.
+    if (auto err = ctx_.save_credential(credential); !err.empty())
+      return "cannot save the credential: " + err;
     if (auto err = ctx_.save_membership(id, monitors); !err.empty())
       return "cannot save the membership: " + err;
+    link.credential = *credential;
+    link.has_credential = true;
     bool first = ctx_.self.cluster_id == 0;
     ctx_.self.cluster_id = id;
     ctx_.sender.set_cluster_id(id);
@@ -767,10 +837,13 @@ private:
     if (first && ctx_.log)
       ctx_.log("joined cluster " + std::to_string(id) + " (monitors: "
                + std::to_string(monitors.size()) + ")");
+    restart_own_checkin(ctx_);
     return "";
   }
 
   rpc_context& ctx_;
+  /// The caller's address (HOST:PORT).
+  std::string peer_;
   schema::Kv::Client kv_;
   schema::Monitor::Client monitor_;
   schema::Cluster::Client cluster_;
@@ -778,8 +851,8 @@ private:
 
 } // namespace
 
-capnp::Capability::Client make_bootstrap(rpc_context& ctx) {
-  return kj::heap<management_service>(ctx);
+capnp::Capability::Client make_bootstrap(rpc_context& ctx, std::string peer) {
+  return kj::heap<management_service>(ctx, std::move(peer));
 }
 
 } // namespace gd::rpc

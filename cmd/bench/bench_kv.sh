@@ -272,12 +272,15 @@ start_gd() {
   done
 
   log "glusterd-actor: starting 3 monitors ($cluster)"
+  mkdir -p "$BENCH_DIR/gd"
+  "$GD_BIN" --make-secret "$BENCH_DIR/gd/cluster.secret"
   for i in 0 1 2; do
     mkdir -p "$BENCH_DIR/gd/m$((i + 1))"
     logs+=("$BENCH_DIR/logs/gd-m$((i + 1)).log")
     "$GD_BIN" --data-dir "$BENCH_DIR/gd/m$((i + 1))" \
       --listen "${GD_IPS[$i]}:$GD_PORT" --name "m$((i + 1))" --monitor \
       --initial-cluster "$cluster" --log-level warn \
+      --cluster-secret-file "$BENCH_DIR/gd/cluster.secret" \
       >"${logs[$i]}" 2>&1 &
     pids+=($!); STARTED+=($!)
   done

@@ -215,12 +215,15 @@ start_monitors() {
     cluster+="${cluster:+,}m$((i + 1))=${MON_IPS[$i]}:$PORT"
   done
   log "starting 3 monitors ($cluster)"
+  mkdir -p "$BENCH_DIR/data"
+  "$GD_BIN" --make-secret "$BENCH_DIR/data/cluster.secret"
   for i in 0 1 2; do
     mkdir -p "$BENCH_DIR/data/m$((i + 1))"
     MON_LOGS+=("$BENCH_DIR/logs/m$((i + 1)).log")
     "$GD_BIN" --data-dir "$BENCH_DIR/data/m$((i + 1))" \
       --listen "${MON_IPS[$i]}:$PORT" --name "m$((i + 1))" --monitor \
       --initial-cluster "$cluster" --log-level warn \
+      --cluster-secret-file "$BENCH_DIR/data/cluster.secret" \
       >"${MON_LOGS[$i]}" 2>&1 &
     MON_PIDS+=($!); STARTED+=($!)
   done

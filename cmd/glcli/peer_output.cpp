@@ -54,6 +54,14 @@ void write_peer(json_writer& w, const cluster::peer_info& p, bool with_self) {
   w.field("stateStr", befriended_text);
   w.field("monitor", p.peer.monitor);
   w.field("zone", p.peer.zone);
+  // Check-in membership: milliseconds since its last check-in and the
+  // monitor that took it, as the answering monitor knows them (null: none
+  // seen since that monitor started).
+  if (p.last_check_in_ms >= 0)
+    w.field("lastCheckInMs", p.last_check_in_ms);
+  else
+    w.key("lastCheckInMs").null();
+  w.field("checkInMonitor", p.check_in_monitor);
   if (with_self)
     w.field("self", p.self);
   w.end_object();

@@ -24,9 +24,11 @@
 #include <xxhash.h>
 
 #include "actors/config/config_actor.hpp"
+#include "actors/membership/membership_actor.hpp"
 #include "actors/raft/raft_actor.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/rpc_node.hpp"
+#include "cmd/glusterd-actor/cluster_keys.hpp"
 #include "cmd/glusterd-actor/data_dir.hpp"
 #include "cmd/glusterd-actor/logger.hpp"
 #include "protocol/kv_capnp.hpp"
@@ -97,25 +99,14 @@ std::uint64_t cluster_id_of(const raft::configuration& c,
   return id == 0 ? 1 : id;
 }
 
-/// Asks the daemon at `address` for its cluster id (to join it).
-std::uint64_t fetch_cluster_id(const std::string& address) {
-  auto [host, port] = rpc::split_address(address);
-  try {
-    capnp::EzRpcClient client(host, port);
-    auto mgmt = client.getMain<proto::schema::Management>();
-    auto resp = client.getIoProvider()
-                  .getTimer()
-                  .timeoutAfter(10 * kj::SECONDS, mgmt.infoRequest().send())
-                  .wait(client.getWaitScope());
-    auto info = resp.getInfo();
-    if (!info.getMonitor() || info.getClusterId() == 0)
-      throw std::runtime_error("the daemon at " + address
-                               + " is not a monitor of a cluster");
-    return info.getClusterId();
-  } catch (const kj::Exception& e) {
-    throw std::runtime_error("cannot reach " + address + " to join: "
-                             + e.getDescription().cStr());
-  }
+/// The cluster id and secret of the cluster --join names, given for
+/// --join-token.
+join_grant join_grant_of(const options& o) {
+  if (o.join_token.empty())
+    throw usage_error("--join needs --join-token TOKEN: print one on a "
+                      "monitor of the cluster with `glusterd-actor "
+                      "--data-dir ITS-DIR --print-join-token`");
+  return fetch_join_grant(o.join, o.join_token);
 }
 
 /// Asks the cluster (through the daemon at `address`) to add this monitor.
@@ -302,6 +293,14 @@ int run(const options& o) {
                       "--monitor");
   if (!o.join.empty())
     check_address(o.join, "--join");
+  if (o.checkin_interval_ms < 10 || o.checkin_interval_ms > 600000)
+    throw usage_error("--checkin-interval must be 10 to 600000 ms");
+  if (o.monitor && o.lease_ms < 2 * o.checkin_interval_ms)
+    throw usage_error("--lease (" + std::to_string(o.lease_ms)
+                      + " ms) must be at least twice --checkin-interval ("
+                      + std::to_string(o.checkin_interval_ms) + " ms)");
+  if (o.up_after_ms < 0)
+    throw usage_error("--up-after must not be negative");
   raise_descriptor_limit(o.max_connections);
 
   // why: block the stop signals before any thread starts, so only the
@@ -325,6 +324,8 @@ int run(const options& o) {
   std::unique_ptr<store::state_root> state;
   std::unique_ptr<store::kv_store> kv;
   bool must_join = false;
+  std::optional<membership::key> secret;
+  std::optional<membership::key> credential;
   store::kv_store_options kv_opts;
   kv_opts.map_size = o.map_size;
   try {
@@ -376,6 +377,9 @@ int run(const options& o) {
             throw usage_error("--initial-cluster gives '" + me.name
                               + "' the address " + self->address
                               + ", but this daemon is at " + me.address);
+          secret = bootstrap_secret(o.cluster_secret_file,
+                                    config.voters.size());
+          save_cluster_secret(o.data_dir, *secret);
           store::bootstrap_member(*raft_log, *kv, config);
           me.cluster_id = cluster_id_of(config, o.cluster_token);
           log(log_level::info, "daemon",
@@ -384,7 +388,10 @@ int run(const options& o) {
         } else if (!o.join.empty()) {
           if (o.join == me.address)
             throw usage_error("--join names this daemon itself");
-          me.cluster_id = fetch_cluster_id(o.join);
+          auto grant = join_grant_of(o);
+          me.cluster_id = grant.cluster_id;
+          secret = grant.secret;
+          save_cluster_secret(o.data_dir, *secret);
           must_join = true;
         } else {
           throw usage_error("a new monitor needs --initial-cluster "
@@ -400,13 +407,25 @@ int run(const options& o) {
                             "start it again with --join HOST:PORT");
         if (o.join == me.address)
           throw usage_error("--join names this daemon itself");
-        me.cluster_id = fetch_cluster_id(o.join);
+        auto grant = join_grant_of(o);
+        me.cluster_id = grant.cluster_id;
+        secret = grant.secret;
+        save_cluster_secret(o.data_dir, *secret);
         must_join = true;
       } else if (!o.initial_cluster.empty() || !o.join.empty()) {
         log(log_level::info, "daemon",
             "the data directory holds a member already; ignoring "
             "--initial-cluster and --join");
       }
+      if (!secret) {
+        secret = load_cluster_secret(o.data_dir);
+        if (!secret)
+          throw std::runtime_error(
+            o.data_dir + "/cluster.secret is missing: copy it (mode 0600) from "
+            "another monitor of this cluster");
+      }
+    } else {
+      credential = load_credential(o.data_dir);
     }
     // why: a join is all-or-nothing on disk: the cluster id is recorded
     // only once the cluster added this monitor, so a failed join leaves the
@@ -451,6 +470,13 @@ int run(const options& o) {
     rc.monitors = me.monitors;
     rc.listen = listen;
     rc.max_connections = o.max_connections;
+    rc.secret = secret;
+    rc.credential = credential;
+    rc.checkin_interval = std::chrono::milliseconds(o.checkin_interval_ms);
+    rc.save_credential = [data = o.data_dir](
+                           const std::optional<membership::key>& k) {
+      return save_credential(data, k);
+    };
     // why: only the KJ thread calls it (Management.adopt / release), so
     // its copy of the identity needs no lock.
     auto saved = std::make_shared<identity>(me);
@@ -483,6 +509,7 @@ int run(const options& o) {
 
     raft::raft_actor raft;
     config::config_actor config;
+    membership::membership_actor members;
     caf::actor sup;
     if (me.monitor) {
       auto applied = kv->applied();
@@ -518,11 +545,21 @@ int run(const options& o) {
         return 1;
       }
       caf::anon_send(config, raft);
-      node->attach(raft, config);
+      membership::membership_config mc;
+      mc.leases.lease = o.lease_ms;
+      mc.leases.up_after = o.up_after_ms;
+      mc.name = me.name;
+      mc.secret = *secret;
+      mc.board = std::make_shared<membership::admission_board>();
+      mc.log = [](const std::string& s) { log(log_level::info, "membership", s); };
+      auto board = mc.board;
+      members = membership::spawn_membership(sys, mc, raft, config);
+      node->attach(raft, config, members, board);
       sup = sys.spawn(supervisor, wake_fd, std::vector<caf::actor_addr>{},
                       std::vector<caf::strong_actor_ptr>{
                         caf::actor_cast<caf::strong_actor_ptr>(raft),
-                        caf::actor_cast<caf::strong_actor_ptr>(config)});
+                        caf::actor_cast<caf::strong_actor_ptr>(config),
+                        caf::actor_cast<caf::strong_actor_ptr>(members)});
     }
     log(log_level::info, "daemon",
         "'" + me.name + "' serving on " + listen.front()
@@ -573,8 +610,10 @@ int run(const options& o) {
     // why: the Raft actor calls into the RPC node (send_batch); it must be
     // gone before the node is destroyed. The config actor commits what it
     // applied on this stop.
-    stop_and_wait(sys, {caf::actor_cast<caf::actor>(raft),
+    stop_and_wait(sys, {caf::actor_cast<caf::actor>(members),
+                        caf::actor_cast<caf::actor>(raft),
                         caf::actor_cast<caf::actor>(config)});
+    members = nullptr;
     raft = nullptr;
     config = nullptr;
     sup = nullptr;

@@ -24,8 +24,19 @@ struct options {
   /// Mixed into the cluster id, so two clusters with the same members are
   /// still told apart.
   std::string cluster_token = "glusterd-actor";
-  /// HOST:PORT of a running cluster's daemon, to join it as a monitor.
+  /// HOST:PORT of a running cluster's monitor, to join it as a monitor.
   std::string join;
+  /// The join token an operator printed on a monitor (--print-join-token).
+  std::string join_token;
+  /// A file holding the secret of a new cluster (every initial monitor is
+  /// given the same; see --make-secret).
+  std::string cluster_secret_file;
+  /// Milliseconds between this daemon's check-ins.
+  int checkin_interval_ms = 1000;
+  /// Monitors: the lease a check-in grants, and how long a server that was
+  /// down must keep checking in before it is up again (flap damping).
+  int lease_ms = 2500;
+  int up_after_ms = 5000;
   std::string log_level = "info";
   int tick_ms = 100;
   int election_ticks = 10;
@@ -37,7 +48,7 @@ struct options {
   /// Client and peer connections served at once; more are closed at once
   /// (and logged). Each is a file descriptor: the daemon raises its soft
   /// descriptor limit to the hard one at start.
-  std::size_t max_connections = 4096;
+  std::size_t max_connections = 16384;
 };
 
 /// Bad flags or a flag combination that cannot work: exit status 2.

@@ -74,7 +74,11 @@ std::string data_dir::sub(const std::string& name) const {
 }
 
 std::optional<identity> data_dir::load_identity() const {
-  auto file = path_ + "/node.conf";
+  return read_identity(path_);
+}
+
+std::optional<identity> read_identity(const std::string& dir) {
+  auto file = dir + "/node.conf";
   std::ifstream in(file);
   if (!in)
     return std::nullopt;

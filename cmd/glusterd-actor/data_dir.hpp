@@ -9,6 +9,8 @@
 //   DIR/raft/       the Raft log (monitors)
 //   DIR/state/      the state machine store (monitors)
 //   DIR/snapshots/  snapshot files in transit (monitors)
+//   DIR/cluster.secret  the cluster secret, mode 0600 (monitors)
+//   DIR/credential  the key this server was admitted with, mode 0600 (agents)
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +32,11 @@ struct identity {
   /// Agents: HOST:PORT of the cluster's monitors, learned when probed.
   std::vector<std::string> monitors;
 };
+
+/// The identity stored in `dir` (DIR/node.conf), read without taking the
+/// lock (for tools that run beside the daemon). Throws like
+/// data_dir::load_identity.
+std::optional<identity> read_identity(const std::string& dir);
 
 /// Holds DIR/LOCK until destroyed.
 class data_dir {

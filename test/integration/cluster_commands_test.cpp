@@ -41,9 +41,6 @@ std::string root_for(const std::string& name) {
   return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 bool starts_with(const std::string& text, const std::string& head) {
   return text.compare(0, head.size(), head) == 0;
@@ -1335,8 +1332,10 @@ BOOST_AUTO_TEST_CASE(a_change_without_quorum_fails_clearly_and_changes_nothing) 
   auto via_agent = gl(agent, {"volume", "get", "nq", "performance.cache-size"});
   BOOST_TEST(option_value(via_agent.out, "performance.cache-size") == "128MB",
              via_agent.text());
-  // Every monitor is connected again.
-  bool all_up = eventually(5s, [&] {
+  // Every monitor is connected again: a server committed down is up once it
+  // has checked in without a gap for --up-after (5 s, flap damping), plus a
+  // lease for the leader to see it.
+  bool all_up = eventually(15s, [&] {
     for (const auto& p : e.pool(s))
       if (!p.connected)
         return false;

@@ -6,6 +6,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cstdio>
+
+#include "actors/membership/credentials.hpp"
 #include <map>
 #include <random>
 #include <sstream>
@@ -26,6 +29,7 @@ test_cluster::test_cluster(std::string root, std::string ip_prefix,
     tick_ms_(tick_ms) {
   fsys::remove_all(root_);
   fsys::create_directories(root_);
+  membership::save_secret(secret_file(), membership::new_secret());
   procs_.resize(n);
   for (std::size_t i = 0; i < n; ++i)
     start(i);
@@ -56,6 +60,34 @@ std::string test_cluster::data_dir(std::size_t i) const {
   return root_ + "/" + name(i);
 }
 
+std::string test_cluster::secret_file() const {
+  return root_ + "/cluster.secret";
+}
+
+std::string test_cluster::join_token() const {
+  // The operator's way: printed on a monitor, beside its daemon (any member
+  // whose data dir still holds the cluster).
+  std::string last;
+  for (std::size_t i = 0; i < procs_.size(); ++i) {
+    std::string cmd = "'" + daemon_binary() + "' --data-dir '" + data_dir(i)
+                      + "' --print-join-token 2>&1";
+    std::string out;
+    int rc = -1;
+    if (FILE* f = ::popen(cmd.c_str(), "r")) {
+      char buf[512];
+      while (std::fgets(buf, sizeof(buf), f))
+        out += buf;
+      rc = ::pclose(f);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+      out.pop_back();
+    if (rc == 0)
+      return out;
+    last = out;
+  }
+  throw std::runtime_error("no member could print a join token: " + last);
+}
+
 std::size_t test_cluster::add_slot() {
   procs_.emplace_back();
   return procs_.size() - 1;
@@ -73,7 +105,11 @@ void test_cluster::start(std::size_t i, const std::string& join) {
   if (!join.empty()) {
     args.push_back("--join");
     args.push_back(join);
+    args.push_back("--join-token");
+    args.push_back(join_token());
   } else {
+    args.push_back("--cluster-secret-file");
+    args.push_back(secret_file());
     std::string ic;
     for (std::size_t k = 0; k < initial_; ++k)
       ic += (k ? "," : "") + name(k) + "=" + address(k);

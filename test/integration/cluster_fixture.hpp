@@ -20,6 +20,11 @@
 
 namespace gd::test {
 
+/// True if `part` occurs in `text` (for checks on messages and logs).
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// Monitors m1..mN at PREFIX.1:24007 ... PREFIX.N:24007, data under `root`.
 class test_cluster {
 public:
@@ -46,6 +51,11 @@ public:
   /// (Re)starts member i with its data dir; a blank member joins through
   /// `join` if given, else bootstraps with the initial members.
   void start(std::size_t i, const std::string& join = {});
+
+  /// The secret file every initial member is started with.
+  std::string secret_file() const;
+  /// A join token printed on member 0 (glusterd-actor --print-join-token).
+  std::string join_token() const;
   /// Adds a member slot (not started).
   std::size_t add_slot();
   void kill9(std::size_t i);

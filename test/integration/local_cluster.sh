@@ -50,9 +50,13 @@ for i in $(seq 1 "$MONITORS"); do
   INITIAL+="${INITIAL:+,}127.1.1.$i=127.1.1.$i:24007"
 done
 
+# One secret for the initial monitors (kept: a restart reuses the data dirs).
+SECRET="$VAR/cluster.secret"
+[ -f "$SECRET" ] || "$DAEMON" --make-secret "$SECRET"
+
 for i in $(seq 1 "$MONITORS"); do
   args=(--data-dir "$VAR/$i" --listen "127.1.1.$i:24007" --name "127.1.1.$i"
-        --monitor --initial-cluster "$INITIAL")
+        --monitor --initial-cluster "$INITIAL" --cluster-secret-file "$SECRET")
   if [ "$i" = 1 ]; then
     args+=(--listen "127.0.0.1:24007")
   fi

@@ -16,6 +16,7 @@
 #include "cmd/client/client.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/uuid.hpp"
+#include "test/integration/cluster_fixture.hpp"
 #include "test/integration/daemon_process.hpp"
 #include "test/support/status_printer.hpp"
 
@@ -23,11 +24,10 @@ using namespace gd;
 using namespace gd::test;
 using namespace std::chrono_literals;
 
+namespace fsys = std::filesystem;
+
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 /// One agent (no monitor) at 127.9.1.1:24007 with its data dir.
 struct agent_fixture {
@@ -82,12 +82,16 @@ struct agent_fixture {
     return c.info();
   }
 
-  /// Management.adopt; returns its error text.
+  /// Management.adopt with a credential of `credential_bytes` bytes (32 is
+  /// a well-formed one); returns its error text.
   std::string adopt(std::uint64_t cluster_id,
-                    const std::vector<std::string>& monitors) {
+                    const std::vector<std::string>& monitors,
+                    std::size_t credential_bytes = 32) {
     capnp::EzRpcClient rpc("127.9.1.1", 24007);
     auto req = rpc.getMain<proto::schema::Management>().adoptRequest();
     req.setClusterId(cluster_id);
+    std::vector<kj::byte> credential(credential_bytes, 0x11);
+    req.setCredential(kj::arrayPtr(credential.data(), credential.size()));
     auto l = req.initMonitors(static_cast<unsigned>(monitors.size()));
     for (unsigned i = 0; i < monitors.size(); ++i)
       l.set(i, monitors[i]);
@@ -133,6 +137,11 @@ BOOST_AUTO_TEST_CASE(adopt_refuses_bad_input_and_changes_nothing) {
   BOOST_TEST(adopt(7, {}) == "no monitor address given");
   auto bad = adopt(7, {"127.9.1.9:24007", "no-port-here"});
   BOOST_TEST(contains(bad, "monitor address 'no-port-here'"), bad);
+  for (std::size_t n : {0, 31, 33}) {
+    auto none = adopt(7, {"127.9.1.9:24007"}, n);
+    BOOST_TEST(contains(none, "no credential given"), n << ": " << none);
+  }
+  BOOST_TEST(!fsys::exists(data_dir() + "/credential"));
   auto i = info();
   BOOST_TEST(i.cluster_id == 0u);
   BOOST_TEST(i.monitors.empty());
@@ -142,6 +151,11 @@ BOOST_AUTO_TEST_CASE(adopt_and_release_are_durable) {
   std::vector<std::string> monitors{"127.9.1.7:24007", "127.9.1.8:24007"};
   BOOST_TEST(adopt(42, monitors) == "");
   BOOST_TEST(info().cluster_id == 42u);
+  // The credential is kept where only root reads it.
+  auto cred = data_dir() + "/credential";
+  BOOST_REQUIRE(fsys::exists(cred));
+  BOOST_TEST(((fsys::status(cred).permissions() & fsys::perms::all)
+              == (fsys::perms::owner_read | fsys::perms::owner_write)));
   // Adopting again is harmless; another cluster is refused.
   BOOST_TEST(adopt(42, monitors) == "");
   auto other = adopt(43, monitors);
@@ -166,6 +180,7 @@ BOOST_AUTO_TEST_CASE(adopt_and_release_are_durable) {
   BOOST_TEST(info().cluster_id == 42u);
   release(42);
   BOOST_TEST(info().cluster_id == 0u);
+  BOOST_TEST(!fsys::exists(cred)); // revoked anyway; not kept
   restart();
   i = info();
   BOOST_TEST(i.cluster_id == 0u);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "actors/membership/credentials.hpp"
+#include "actors/membership/proof_codec.hpp"
 #include "protocol/management.capnp.h"
 #include "protocol/raft_capnp.hpp"
 #include "test/integration/cluster_fixture.hpp"
@@ -237,9 +240,13 @@ BOOST_AUTO_TEST_CASE(connections_over_the_limit_are_refused_and_logged) {
 
 
 BOOST_AUTO_TEST_CASE(raft_batches_from_a_non_member_do_not_depose_the_leader) {
-  // Anyone who knows the (public) cluster id can open a Raft link. One
-  // heartbeat of a higher term from a stranger used to depose the leader,
-  // and one a second kept the cluster leaderless.
+  // Anyone who knows the (public) cluster id could open a Raft link, and
+  // one heartbeat of a higher term from a stranger used to depose the
+  // leader. Now a link needs a proof made with the monitors' key (from the
+  // cluster secret): a stranger is refused at the link, logged with its
+  // address. A holder of the secret that is not a member (a monitor removed
+  // from the ensemble) gets a link, but its batches are refused while the
+  // leader is heard.
   test_cluster c(test_root("forged"), "127.7.18", 3);
   auto leader = c.wait_for_leader(15s);
   client::monitor_status before;
@@ -249,6 +256,14 @@ BOOST_AUTO_TEST_CASE(raft_batches_from_a_non_member_do_not_depose_the_leader) {
     BOOST_REQUIRE(st.ok());
     before = st.value;
   }
+  auto secret = membership::load_secret(c.secret_file());
+  auto now_us = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+  };
+  enum class proof_kind { none, wrong_key, wrong_target, genuine };
+  std::map<proof_kind, std::string> refusals;
   // why: a thread of its own: one KJ event loop per thread.
   std::thread forger([&] {
     capnp::EzRpcClient rpc(c.host(leader), 24007);
@@ -256,29 +271,59 @@ BOOST_AUTO_TEST_CASE(raft_batches_from_a_non_member_do_not_depose_the_leader) {
     auto cluster_id = mgmt.infoRequest().send().wait(rpc.getWaitScope())
                         .getInfo().getClusterId();
     auto intruder = raft::member_id_of("intruder");
-    auto req = mgmt.raftPeerRequest();
-    req.setClusterId(cluster_id);
-    req.setFrom(intruder);
-    req.setFromAddress("127.0.0.1:9");
-    req.setFromName("intruder");
-    auto peer = req.send().getPeer();
-    for (int i = 0; i < 30; ++i) {
-      raft::peer_batch b;
-      b.from = intruder;
-      b.to = before.id;
-      raft::message m;
-      m.type = raft::message_type::heartbeat;
-      m.from = intruder;
-      m.to = before.id;
-      m.term = before.term + 10 + static_cast<raft::term_t>(i);
-      b.messages.push_back(m);
-      auto d = peer.deliverRequest();
-      proto::to_capnp(b, d.initBatch());
-      d.send().wait(rpc.getWaitScope());
-      std::this_thread::sleep_for(100ms);
+    for (auto kind : {proof_kind::none, proof_kind::wrong_key,
+                      proof_kind::wrong_target, proof_kind::genuine}) {
+      auto req = mgmt.raftPeerRequest();
+      req.setClusterId(cluster_id);
+      req.setFrom(intruder);
+      req.setFromAddress("127.0.0.1:9");
+      req.setFromName("intruder");
+      auto key = membership::monitor_credential(secret);
+      std::string target = c.address(leader);
+      if (kind == proof_kind::wrong_key)
+        key[0] ^= 1;
+      if (kind == proof_kind::wrong_target)
+        target = c.address((leader + 1) % 3);
+      if (kind != proof_kind::none)
+        membership::to_capnp(
+          membership::make_proof(key, membership::purpose::raft_link,
+                                 "intruder", now_us(), target),
+          req.initProof());
+      auto peer = req.send().getPeer();
+      for (int i = 0; i < (kind == proof_kind::genuine ? 30 : 1); ++i) {
+        raft::peer_batch b;
+        b.from = intruder;
+        b.to = before.id;
+        raft::message m;
+        m.type = raft::message_type::heartbeat;
+        m.from = intruder;
+        m.to = before.id;
+        m.term = before.term + 10 + static_cast<raft::term_t>(i);
+        b.messages.push_back(m);
+        auto d = peer.deliverRequest();
+        proto::to_capnp(b, d.initBatch());
+        try {
+          d.send().wait(rpc.getWaitScope());
+        } catch (const kj::Exception& e) {
+          refusals[kind] = e.getDescription().cStr();
+          break;
+        }
+        std::this_thread::sleep_for(100ms);
+      }
     }
   });
   forger.join();
+  for (auto kind : {proof_kind::none, proof_kind::wrong_key,
+                    proof_kind::wrong_target}) {
+    BOOST_TEST(contains(refusals[kind], "refused the Raft link"),
+               static_cast<int>(kind) << ": " << refusals[kind]);
+  }
+  BOOST_TEST(contains(refusals[proof_kind::wrong_target],
+                      "the proof was made for"),
+             refusals[proof_kind::wrong_target]);
+  auto genuine = refusals.find(proof_kind::genuine);
+  BOOST_TEST((genuine == refusals.end()),
+             (genuine == refusals.end() ? "" : genuine->second));
   client::connection conn(client::parse_address(c.address(leader)));
   auto after = conn.status();
   BOOST_REQUIRE(after.ok());
@@ -286,6 +331,9 @@ BOOST_AUTO_TEST_CASE(raft_batches_from_a_non_member_do_not_depose_the_leader) {
   BOOST_TEST(after.value.term == before.term);
   BOOST_TEST(conn.put({"still", "led", false}).ok());
   auto log = c.process(leader).log();
+  BOOST_TEST(log.find("refused a Raft link from 127.") != std::string::npos,
+             log);
+  BOOST_TEST(log.find("(claiming 'intruder')") != std::string::npos, log);
   BOOST_TEST(log.find("which is not a member") != std::string::npos, log);
 }
 

@@ -22,9 +22,6 @@ std::string root_for(const std::string& name) {
   return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 } // namespace
 

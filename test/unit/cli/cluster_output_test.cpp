@@ -255,11 +255,11 @@ BOOST_AUTO_TEST_CASE(peer_status_lists_the_others) {
              == R"({"peer":[{"uuid":"uuid-127.1.1.2","hostname":"127.1.1.2",)"
                 R"("addresses":["127.1.1.2:24007"],"connected":true,)"
                 R"("state":3,"stateStr":"Peer in Cluster","monitor":false,)"
-                R"("zone":""},)"
+                R"("zone":"","lastCheckInMs":300,"checkInMonitor":"m2"},)"
                 R"({"uuid":"uuid-127.1.1.3","hostname":"127.1.1.3",)"
                 R"("addresses":["127.1.1.3:24007"],"connected":false,)"
                 R"("state":3,"stateStr":"Peer in Cluster","monitor":false,)"
-                R"("zone":""}]})");
+                R"("zone":"","lastCheckInMs":9500,"checkInMonitor":"m1"}]})");
 }
 
 BOOST_AUTO_TEST_CASE(pool_list_includes_localhost_last) {
@@ -277,8 +277,9 @@ BOOST_AUTO_TEST_CASE(pool_list_includes_localhost_last) {
                             R"("localhost","addresses":["127.1.1.1:24007"],)"
                             R"("connected":true,"state":3,)"
                             R"("stateStr":"Peer in Cluster","monitor":false,)"
-                            R"("zone":"","self":true}]})"));
-  BOOST_TEST(contains(json, R"("zone":"","self":false},)"));
+                            R"("zone":"","lastCheckInMs":null,)"
+                            R"("checkInMonitor":"","self":true}]})"));
+  BOOST_TEST(contains(json, R"("checkInMonitor":"m2","self":false},)"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

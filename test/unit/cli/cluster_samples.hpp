@@ -79,11 +79,16 @@ inline cluster::peer_info sample_peer(const std::string& host, bool self,
   return p;
 }
 
-/// The pool as 127.1.1.1 (self) sees it: two others, one disconnected.
+/// The pool as 127.1.1.1 (self) sees it: two others, one disconnected
+/// (checked in 9.5 s ago), one checked in with monitor m2 0.3 s ago.
 inline std::vector<cluster::peer_info> sample_pool() {
-  return {sample_peer("127.1.1.1", true, true),
-          sample_peer("127.1.1.2", false, true),
-          sample_peer("127.1.1.3", false, false)};
+  auto up = sample_peer("127.1.1.2", false, true);
+  up.last_check_in_ms = 300;
+  up.check_in_monitor = "m2";
+  auto down = sample_peer("127.1.1.3", false, false);
+  down.last_check_in_ms = 9500;
+  down.check_in_monitor = "m1";
+  return {sample_peer("127.1.1.1", true, true), up, down};
 }
 
 } // namespace gd::test

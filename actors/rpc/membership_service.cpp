@@ -1,0 +1,269 @@
+#include "actors/rpc/membership_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+#include <caf/send.hpp>
+#include <kj/debug.h>
+
+#include "actors/membership/proof_codec.hpp"
+#include "actors/node/checkin_client.hpp"
+#include "actors/rpc/peer_pool.hpp"
+#include "actors/rpc/rpc_context.hpp"
+#include "actors/rpc/service_support.hpp"
+#include "protocol/management.capnp.h"
+
+namespace gd::rpc {
+
+namespace schema = proto::schema;
+
+namespace {
+
+struct quiet_errors final : kj::TaskSet::ErrorHandler {
+  void taskFailed(kj::Exception&&) override {
+    // nop: a lost digest is resent with the next one
+  }
+};
+
+quiet_errors digest_errors;
+
+/// Wall clock, microseconds since the epoch (proof stamps).
+std::int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+/// Counts and logs (rate-limited) a refused membership call.
+void note_refusal(rpc_context& ctx, const membership::refusal& r,
+                  const char* call, const std::string& who,
+                  const std::string& peer) {
+  ++ctx.membership.counters.refused[r.kind];
+  if (auto line = ctx.membership_log.admit(
+        std::string("refused a ") + call + " from " + peer + " (claiming '"
+        + who + "'): " + r.error))
+    if (ctx.log)
+      ctx.log(*line);
+}
+
+class membership_service final : public schema::Membership::Server {
+public:
+  membership_service(rpc_context& ctx, std::string peer)
+    : ctx_(ctx), peer_(std::move(peer)) {
+    // nop
+  }
+
+protected:
+  kj::Promise<void> checkIn(CheckInContext c) override {
+    auto p = c.getParams();
+    auto rep = c.getResults().initReply();
+    auto& link = ctx_.membership;
+    if (!link.board) {
+      rep.setError("this daemon does not run a monitor");
+      return kj::READY_NOW;
+    }
+    auto pr = membership::from_capnp(p.getProof());
+    auto view = link.board->current();
+    auto r = membership::check_checkin(*view, link.replays, pr,
+                                       p.getIntervalMs(), ctx_.self.address,
+                                       wall_us());
+    rep.setMonitor(view->monitor_name);
+    rep.setQuorum(view->quorum);
+    rep.setRevision(view->revision);
+    rep.setLeaseMs(static_cast<std::uint32_t>(view->lease));
+    if (!r.ok()) {
+      note_refusal(ctx_, r, "check-in", pr.who, peer_);
+      rep.setError(r.error);
+      return kj::READY_NOW;
+    }
+    ++link.counters.checkins;
+    link.pending.emplace_back(pr.who, membership::steady_now());
+    rep.setAccepted(true);
+    if (const auto* a = view->find(pr.who))
+      rep.setDown(a->down);
+    const auto& ms = view->monitor_addresses;
+    auto l = rep.initMonitors(static_cast<unsigned>(ms.size()));
+    for (unsigned i = 0; i < ms.size(); ++i)
+      l.set(i, ms[i]);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> digest(DigestContext c) override {
+    auto p = c.getParams();
+    auto& link = ctx_.membership;
+    if (!link.board || !link.has_monitor_key) {
+      c.getResults().setError("this daemon does not run a monitor");
+      return kj::READY_NOW;
+    }
+    auto pr = membership::from_capnp(p.getProof());
+    auto r = membership::check_monitor_proof(
+      link.monitor_key, link.replays, membership::purpose::digest, pr,
+      ctx_.self.address, wall_us());
+    if (!r.ok()) {
+      note_refusal(ctx_, r, "digest", pr.who, peer_);
+      c.getResults().setError(r.error);
+      return kj::READY_NOW;
+    }
+    ++link.counters.digests;
+    membership::digest_received d;
+    d.monitor = pr.who;
+    auto now = membership::steady_now();
+    auto list = p.getSightings();
+    d.sightings.reserve(list.size());
+    for (auto s : list)
+      d.sightings.emplace_back(text(s.getUuid()), now - s.getAgeMs());
+    caf::anon_send(link.actor, std::move(d));
+    return kj::READY_NOW;
+  }
+
+private:
+  rpc_context& ctx_;
+  std::string peer_;
+};
+
+/// Sends this monitor's digest `d` to every other monitor.
+void send_digest(rpc_context& ctx, const membership::digest_taken& d) {
+  auto view = ctx.membership.board->current();
+  if (view->monitor_members.size() < 2 || d.sightings.empty())
+    return;
+  auto now = membership::steady_now();
+  for (const auto& [name, address] : view->monitor_members) {
+    if (name == view->monitor_name || address == ctx.self.address)
+      continue;
+    auto m = ctx.pool.management(address).membershipRequest().send()
+               .getMembership();
+    auto r = m.digestRequest();
+    membership::to_capnp(monitor_proof(ctx, membership::purpose::digest,
+                                       address),
+                         r.initProof());
+    auto l = r.initSightings(static_cast<unsigned>(d.sightings.size()));
+    for (unsigned i = 0; i < d.sightings.size(); ++i) {
+      l[i].setUuid(d.sightings[i].first);
+      auto age = std::clamp<membership::millis>(
+        now - d.sightings[i].second, 0,
+        std::numeric_limits<std::uint32_t>::max());
+      l[i].setAgeMs(static_cast<std::uint32_t>(age));
+    }
+    auto* c = &ctx;
+    ctx.membership.tasks.add(
+      until_stopping(ctx, r.send().ignoreResult())
+        .catch_([c, address](kj::Exception&&) { c->pool.drop(address); }));
+  }
+}
+
+} // namespace
+
+membership_link::membership_link() : tasks(digest_errors) {
+  // nop
+}
+
+membership_link::~membership_link() = default;
+
+schema::Membership::Client make_membership_service(rpc_context& ctx,
+                                                   std::string peer) {
+  return kj::heap<membership_service>(ctx, std::move(peer));
+}
+
+membership::proof monitor_proof(rpc_context& ctx, membership::purpose p,
+                                const std::string& target) {
+  return membership::make_proof(ctx.membership.monitor_key, p, ctx.self.name,
+                                ctx.membership.stamps.next(), target);
+}
+
+std::string check_raft_link(rpc_context& ctx, const membership::proof& pr,
+                            const std::string& peer) {
+  auto& link = ctx.membership;
+  if (!link.has_monitor_key)
+    return "this daemon holds no cluster secret";
+  auto r = membership::check_monitor_proof(link.monitor_key, link.replays,
+                                           membership::purpose::raft_link, pr,
+                                           ctx.self.address, wall_us());
+  if (!r.ok())
+    note_refusal(ctx, r, "Raft link", pr.who, peer);
+  return r.error;
+}
+
+kj::Promise<void> run_membership_exchange(rpc_context& ctx,
+                                          kj::Duration period) {
+  return ctx.timer.afterDelay(period).then([&ctx, period]() {
+    auto& link = ctx.membership;
+    if (!link.pending.empty()) {
+      membership::checkins_taken t;
+      t.checkins.swap(link.pending);
+      caf::anon_send(link.actor, std::move(t));
+    }
+    auto* c = &ctx;
+    auto pull = ask_actor<membership::digest_taken>(
+                  ctx, link.actor, membership::digest_pull{},
+                  std::chrono::seconds(1))
+                  .then([c](membership::digest_taken d) { send_digest(*c, d); },
+                        [](kj::Exception&&) {
+                          // the actor is busy; the next period pulls again
+                        });
+    return pull.then([&ctx, period]() {
+      return run_membership_exchange(ctx, period);
+    });
+  });
+}
+
+void restart_own_checkin(rpc_context& ctx) {
+  auto& link = ctx.membership;
+  link.checkin_task = nullptr;
+  link.checkin.reset();
+  if (ctx.self.cluster_id == 0 || !link.has_credential || ctx.monitors.empty()
+      || !ctx.io)
+    return;
+  node::checkin_settings s;
+  s.uuid = ctx.self.uuid;
+  s.credential = link.credential;
+  s.interval = ctx.checkin_interval;
+  s.call_timeout = std::max<std::chrono::milliseconds>(
+    2 * ctx.checkin_interval, std::chrono::milliseconds(1000));
+  auto* c = &ctx;
+  link.checkin = std::make_unique<node::checkin_client>(
+    *ctx.io, s, ctx.monitors, [c](const node::checkin_outcome& o) {
+      auto& link = c->membership;
+      if (!o.accepted) {
+        if (o.error != link.last_error && c->log)
+          c->log("check-in with " + o.monitor_address + " failed: " + o.error);
+        link.last_error = o.error;
+        return;
+      }
+      if (!link.last_error.empty() && c->log)
+        c->log("checked in with monitor " + o.monitor_name + " at "
+               + o.monitor_address);
+      link.last_error.clear();
+      if (o.quorum != link.last_quorum && c->log)
+        c->log(o.quorum ? "the monitors have a quorum again"
+                        : "monitor " + o.monitor_name
+                            + " has no quorum: the cluster configuration "
+                              "cannot change; this server keeps running");
+      link.last_quorum = o.quorum;
+      // Agents follow monitor changes without a re-probe.
+      if (!c->self.monitor && !o.monitors.empty() && o.monitors != c->monitors
+          && c->save_membership) {
+        auto err = c->save_membership(c->self.cluster_id, o.monitors);
+        if (err.empty()) {
+          c->monitors = o.monitors;
+          if (c->log)
+            c->log("the cluster's monitors are now " + [&] {
+              std::string s;
+              for (const auto& m : o.monitors)
+                s += (s.empty() ? "" : ", ") + m;
+              return s;
+            }());
+        } else if (c->log) {
+          c->log("cannot save the new monitor list: " + err);
+        }
+      }
+    });
+  link.checkin_task = link.checkin->run().eagerlyEvaluate(
+    [c](kj::Exception&& e) {
+      if (c->log)
+        c->log(std::string("the check-in stopped: ")
+               + e.getDescription().cStr());
+    });
+}
+
+} // namespace gd::rpc
