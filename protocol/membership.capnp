@@ -30,18 +30,23 @@ struct CheckInReply {
                           # (it is back; "up" is committed after the damping)
 }
 
-# What a monitor saw since its last digest: each server's last check-in, as
-# an age (the receiver's clock is not the sender's).
+# What a monitor learned since its last digest (check-ins it took, and
+# those other monitors told it of): each server's last check-in, as an age
+# (the receiver's clock is not the sender's).
 struct Sighting {
   uuid @0 :Text;
   ageMs @1 :UInt32;       # milliseconds between that check-in and the send
+  monitor @2 :Text;       # the monitor that took it
 }
 
 interface Membership {
   checkIn @0 (proof :Proof, intervalMs :UInt32) -> (reply :CheckInReply);
   # An agent's check-in (proof purpose "check-in", who = its peer UUID).
   # Answered at once from memory: never written to the Raft log.
-  digest @1 (proof :Proof, sightings :List(Sighting)) -> (error :Text);
+  digest @1 (proof :Proof, sightings :List(Sighting), round :UInt64,
+             confirm :List(Text)) -> (error :Text, answer :List(Sighting));
   # From another monitor (proof purpose "digest", who = its member name).
-  # error: "" if taken.
+  # error: "" if taken. From the leader, `confirm` lists the servers it
+  # means to declare down (confirmation round `round`): `answer` holds this
+  # monitor's latest sighting of each it has one of.
 }

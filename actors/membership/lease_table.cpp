@@ -23,19 +23,20 @@ void lease_table::forget(const std::string& server) {
   servers_.erase(server);
 }
 
-void lease_table::check_in(const std::string& server, millis at,
+bool lease_table::check_in(const std::string& server, millis at,
                            const std::string& monitor) {
   auto it = servers_.find(server);
   if (it == servers_.end())
-    return;
+    return false;
   auto& e = it->second;
   if (e.last && at <= e.last->at)
-    return;
+    return false;
   // A gap longer than a lease ends the streak: the server bounced.
   if (!e.last || at - e.last->at > opts_.lease)
     e.streak_since = at;
   e.last = sighting{at, monitor};
   e.expires = std::max(e.expires, at + opts_.lease);
+  return true;
 }
 
 void lease_table::took_leadership(millis now) {

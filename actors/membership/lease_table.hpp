@@ -64,8 +64,9 @@ public:
   /// A check-in of `server` at `at`, taken by `monitor` (this one, or
   /// another in a follower's digest). Check-ins of servers that are not in
   /// the committed pool are ignored (they were not admitted). Older
-  /// sightings than the one held change nothing.
-  void check_in(const std::string& server, millis at, const std::string& monitor);
+  /// sightings than the one held change nothing. Returns true if this
+  /// sighting is now the latest held (so it is news to pass on).
+  bool check_in(const std::string& server, millis at, const std::string& monitor);
 
   /// This monitor became leader at `now`: every server gets a full lease
   /// from now, so no server is declared down because of check-ins this

@@ -1,6 +1,7 @@
 #include "actors/membership/membership_actor.hpp"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include <caf/atom.hpp>
@@ -77,8 +78,8 @@ struct membership_state {
   /// The view's servers, rebuilt when the pool changes.
   std::shared_ptr<const std::unordered_map<std::string, admitted>> servers
     = std::make_shared<const std::unordered_map<std::string, admitted>>();
-  /// Check-ins taken here since the last digest pull.
-  std::unordered_map<std::string, millis> since_pull;
+  /// Check-ins learned of (taken here or told) since the last digest pull.
+  std::unordered_map<std::string, seen> since_pull;
   /// What the last tick read.
   bool leader = false;
   raft::term_t term = 0;
@@ -86,6 +87,17 @@ struct membership_state {
   std::int64_t revision = 0;
   std::vector<std::string> monitor_addresses;
   std::map<std::string, std::string> monitor_members;
+  /// Names of the voting monitors (from the last tick).
+  std::vector<std::string> voters;
+  /// The confirmation round of downs (leader): its id (0: none open), the
+  /// servers it asks about, when it started, who answered.
+  std::uint64_t round = 0;
+  std::uint64_t next_round = 0;
+  std::vector<std::string> round_servers;
+  millis round_started = 0;
+  std::set<std::string> round_answered;
+  std::uint64_t rounds = 0;
+  std::uint64_t rounds_expired = 0;
   /// A liveness proposal waits for its answer.
   bool proposing = false;
   std::uint64_t proposals = 0;
@@ -97,6 +109,10 @@ struct membership_state {
 };
 
 using self_ptr = impl::stateful_pointer<membership_state>;
+
+millis now_of(const membership_state& st) {
+  return st.cfg.clock ? st.cfg.clock() : steady_now();
+}
 
 void note(membership_state& st, const std::string& what) {
   if (st.cfg.log)
@@ -154,6 +170,15 @@ void take_peer(membership_state& st, const cluster::peer& p, millis now) {
 
 void start_watch(self_ptr self, kv::revision from);
 
+/// Takes a sighting into the table; news is passed on in the next digest.
+void learn(membership_state& st, seen s) {
+  if (!st.table.check_in(s.uuid, s.at, s.monitor))
+    return;
+  auto& slot = st.since_pull[s.uuid];
+  if (slot.uuid.empty() || s.at > slot.at)
+    slot = std::move(s);
+}
+
 /// Reads the committed pool, then watches it from there.
 void load(self_ptr self) {
   auto& st = self->state;
@@ -202,13 +227,64 @@ std::string uuid_of_key(const std::string& key) {
   return key.substr(prefix.size());
 }
 
+/// True if the monitors that answered the open round (this one included)
+/// are a majority of the voters.
+bool round_complete(const membership_state& st) {
+  std::size_t n = 0;
+  for (const auto& v : st.voters)
+    if (st.round_answered.count(v))
+      ++n;
+  return !st.voters.empty() && n >= st.voters.size() / 2 + 1;
+}
+
 void propose_due(self_ptr self, millis now) {
   auto& st = self->state;
-  if (!st.leader || st.proposing || !st.loaded)
+  if (!st.leader || st.proposing || !st.loaded) {
+    st.round = 0;
     return;
+  }
   auto due = st.table.due(now);
-  if (due.empty())
+  std::vector<transition> ready;
+  std::vector<std::string> downs;
+  for (auto& t : due) {
+    if (t.to == liveness::up)
+      ready.push_back(t); // follows a recent check-in: no round needed
+    else
+      downs.push_back(t.server);
+  }
+  if (st.round != 0 && now - st.round_started > 3 * st.cfg.digest_period) {
+    ++st.rounds_expired;
+    st.round = 0;
+  }
+  if (!downs.empty()) {
+    if (st.round == 0) {
+      // why: a check-in another monitor took may not have reached this
+      // one yet (a lost digest, a link cut one way, a leader just back):
+      // only what a majority confirms to know nothing newer of is down.
+      st.round = ++st.next_round;
+      st.round_servers = downs;
+      st.round_started = now;
+      st.round_answered = {st.cfg.name};
+      ++st.rounds;
+    }
+    if (round_complete(st)) {
+      std::set<std::string> asked(st.round_servers.begin(),
+                                  st.round_servers.end());
+      for (const auto& d : downs)
+        if (asked.count(d))
+          ready.push_back({d, liveness::down});
+      st.round = 0;
+    }
+  } else {
+    st.round = 0; // nothing is due any more
+  }
+  if (ready.empty())
     return;
+  std::sort(ready.begin(), ready.end(),
+            [](const transition& a, const transition& b) {
+              return a.server < b.server;
+            });
+  due = std::move(ready);
   cluster::peer_liveness cmd;
   for (const auto& t : due)
     cmd.changes.push_back({t.server, t.to == liveness::down});
@@ -222,6 +298,8 @@ void propose_due(self_ptr self, millis now) {
     });
   st.proposing = true;
   ++st.proposals;
+  if (st.cfg.on_propose)
+    st.cfg.on_propose(due);
   self->send(st.config, std::move(w));
 }
 
@@ -254,7 +332,7 @@ void on_tick(self_ptr self) {
     .then(
       [self](raft::raft_status& s) {
         auto& st = self->state;
-        auto now = steady_now();
+        auto now = now_of(st);
         bool leads = s.current_role == raft::role::leader;
         if (leads && (!st.leader || s.term != st.term)) {
           // why: this member did not see every check-in while it followed;
@@ -266,6 +344,10 @@ void on_tick(self_ptr self) {
         st.leader = leads;
         st.term = s.term;
         st.quorum = s.leader_alive;
+        st.voters.clear();
+        for (const auto& m : s.config.voters)
+          st.voters.push_back(m.name);
+
         std::vector<std::string> addresses;
         std::map<std::string, std::string> members;
         for (const auto* set : {&s.config.voters, &s.config.learners})
@@ -304,29 +386,47 @@ impl::behavior_type membership_main(self_ptr self, membership_config cfg,
   return {
     [self](checkins_taken& c) {
       auto& st = self->state;
-      for (auto& [uuid, at] : c.checkins) {
-        st.table.check_in(uuid, at, st.cfg.name);
-        auto& s = st.since_pull[uuid];
-        s = std::max(s, at);
-      }
+      for (auto& [uuid, at] : c.checkins)
+        learn(st, seen{uuid, at, st.cfg.name});
     },
     [self](digest_received& d) {
       auto& st = self->state;
-      for (auto& [uuid, at] : d.sightings)
-        st.table.check_in(uuid, at, d.monitor);
+      for (auto& s : d.sightings)
+        learn(st, std::move(s));
     },
     [self](digest_pull&) -> digest_taken {
       auto& st = self->state;
       digest_taken out;
       out.sightings.reserve(st.since_pull.size());
-      for (auto& [uuid, at] : st.since_pull)
-        out.sightings.emplace_back(uuid, at);
+      for (auto& [uuid, s] : st.since_pull)
+        out.sightings.push_back(std::move(s));
       st.since_pull.clear();
+      if (st.leader && st.round != 0) {
+        out.round = st.round;
+        out.confirm = st.round_servers;
+      }
       return out;
+    },
+    [self](confirm_query& q) -> confirm_answer {
+      auto& st = self->state;
+      confirm_answer out;
+      out.round = q.round;
+      for (const auto& uuid : q.servers)
+        if (auto s = st.table.last_check_in(uuid))
+          out.latest.push_back({uuid, s->at, s->monitor});
+      return out;
+    },
+    [self](confirm_received& c) {
+      auto& st = self->state;
+      // why: learn first: a newer sighting keeps the server up.
+      for (auto& s : c.latest)
+        learn(st, std::move(s));
+      if (c.round != 0 && c.round == st.round)
+        st.round_answered.insert(c.from);
     },
     [self](sightings_query&) -> sightings_view {
       auto& st = self->state;
-      auto now = steady_now();
+      auto now = now_of(st);
       sightings_view out;
       out.servers.reserve(st.pool.size());
       for (const auto& [uuid, mb] : st.pool) {
@@ -340,6 +440,8 @@ impl::behavior_type membership_main(self_ptr self, membership_config cfg,
       }
       out.transitions_committed = st.transitions_committed;
       out.proposals = st.proposals;
+      out.rounds = st.rounds;
+      out.rounds_expired = st.rounds_expired;
       return out;
     },
     [self](config::watch_events& ev) {
@@ -350,7 +452,7 @@ impl::behavior_type membership_main(self_ptr self, membership_config cfg,
         reload_later(self, "the watch ended: " + ev.reason.message);
         return;
       }
-      auto now = steady_now();
+      auto now = now_of(st);
       for (const auto& e : ev.events) {
         auto uuid = uuid_of_key(e.kv.key);
         if (uuid.empty())
@@ -381,7 +483,7 @@ impl::behavior_type membership_main(self_ptr self, membership_config cfg,
         reload_later(self, p.st.message);
         return;
       }
-      auto now = steady_now();
+      auto now = now_of(st);
       std::unordered_map<std::string, member> old;
       old.swap(st.pool);
       for (const auto& kv : p.result.kvs) {
@@ -418,6 +520,8 @@ impl::behavior_type membership_main(self_ptr self, membership_config cfg,
         return;
       }
       st.transitions_committed += d.transitions.size();
+      if (st.cfg.on_committed)
+        st.cfg.on_committed(d.transitions);
       auto downs = names_of(st, d.transitions, liveness::down);
       auto ups = names_of(st, d.transitions, liveness::up);
       if (!downs.empty())

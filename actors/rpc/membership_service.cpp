@@ -107,14 +107,37 @@ protected:
     }
     ++link.counters.digests;
     membership::digest_received d;
-    d.monitor = pr.who;
+    d.from = pr.who;
     auto now = membership::steady_now();
     auto list = p.getSightings();
     d.sightings.reserve(list.size());
-    for (auto s : list)
-      d.sightings.emplace_back(text(s.getUuid()), now - s.getAgeMs());
+    for (auto s : list) {
+      auto by = text(s.getMonitor());
+      d.sightings.push_back(
+        {text(s.getUuid()), now - s.getAgeMs(), by.empty() ? pr.who : by});
+    }
     caf::anon_send(link.actor, std::move(d));
-    return kj::READY_NOW;
+    if (p.getConfirm().size() == 0)
+      return kj::READY_NOW;
+    membership::confirm_query q;
+    q.round = p.getRound();
+    for (auto u : p.getConfirm())
+      q.servers.push_back(text(u));
+    // why: asked after the digest above was sent, so the answer includes
+    // what this digest told (one mailbox, in order).
+    return ask_actor<membership::confirm_answer>(ctx_, link.actor, std::move(q),
+                                                 std::chrono::seconds(2))
+      .then([c](membership::confirm_answer a) mutable {
+        auto now = membership::steady_now();
+        auto l = c.getResults().initAnswer(
+          static_cast<unsigned>(a.latest.size()));
+        for (unsigned i = 0; i < a.latest.size(); ++i) {
+          l[i].setUuid(a.latest[i].uuid);
+          l[i].setAgeMs(static_cast<std::uint32_t>(std::clamp<membership::millis>(
+            now - a.latest[i].at, 0, std::numeric_limits<std::uint32_t>::max())));
+          l[i].setMonitor(a.latest[i].monitor);
+        }
+      });
   }
 
 private:
@@ -125,7 +148,9 @@ private:
 /// Sends this monitor's digest `d` to every other monitor.
 void send_digest(rpc_context& ctx, const membership::digest_taken& d) {
   auto view = ctx.membership.board->current();
-  if (view->monitor_members.size() < 2 || d.sightings.empty())
+  // why: sent even when empty: the leader needs to know its view is fresh
+  // (membership_config::digest_period).
+  if (view->monitor_members.size() < 2)
     return;
   auto now = membership::steady_now();
   for (const auto& [name, address] : view->monitor_members) {
@@ -139,16 +164,35 @@ void send_digest(rpc_context& ctx, const membership::digest_taken& d) {
                          r.initProof());
     auto l = r.initSightings(static_cast<unsigned>(d.sightings.size()));
     for (unsigned i = 0; i < d.sightings.size(); ++i) {
-      l[i].setUuid(d.sightings[i].first);
+      const auto& s = d.sightings[i];
+      l[i].setUuid(s.uuid);
       auto age = std::clamp<membership::millis>(
-        now - d.sightings[i].second, 0,
-        std::numeric_limits<std::uint32_t>::max());
+        now - s.at, 0, std::numeric_limits<std::uint32_t>::max());
       l[i].setAgeMs(static_cast<std::uint32_t>(age));
+      l[i].setMonitor(s.monitor);
+    }
+    if (d.round != 0) {
+      r.setRound(d.round);
+      auto cl = r.initConfirm(static_cast<unsigned>(d.confirm.size()));
+      for (unsigned i = 0; i < d.confirm.size(); ++i)
+        cl.set(i, d.confirm[i]);
     }
     auto* c = &ctx;
+    auto round = d.round;
+    auto from = name;
     ctx.membership.tasks.add(
-      until_stopping(ctx, r.send().ignoreResult())
-        .catch_([c, address](kj::Exception&&) { c->pool.drop(address); }));
+      until_stopping(ctx, r.send().then([c, round, from](auto resp) {
+        if (round == 0)
+          return;
+        membership::confirm_received got;
+        got.from = from;
+        got.round = round;
+        auto now = membership::steady_now();
+        for (auto s : resp.getAnswer())
+          got.latest.push_back(
+            {text(s.getUuid()), now - s.getAgeMs(), text(s.getMonitor())});
+        caf::anon_send(c->membership.actor, std::move(got));
+      })).catch_([c, address](kj::Exception&&) { c->pool.drop(address); }));
   }
 }
 

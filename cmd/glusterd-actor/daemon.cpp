@@ -548,6 +548,7 @@ int run(const options& o) {
       membership::membership_config mc;
       mc.leases.lease = o.lease_ms;
       mc.leases.up_after = o.up_after_ms;
+      mc.digest_period = rc.digest_interval.count();
       mc.name = me.name;
       mc.secret = *secret;
       mc.board = std::make_shared<membership::admission_board>();

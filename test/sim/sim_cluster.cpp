@@ -24,7 +24,9 @@
 #include "protocol/records_codec.hpp"
 #include "store/bootstrap.hpp"
 #include "store/checksum.hpp"
+#include "actors/config/cluster_store.hpp"
 #include "test/sim/log_matching.hpp"
+#include "test/sim/sim_agents.hpp"
 #include "test/sim/sim_disk.hpp"
 #include "test/sim/sim_workload.hpp"
 #include "test/support/store_damage.hpp"
@@ -173,6 +175,18 @@ std::vector<fault_mix> standard_mixes() {
   corruption.corrupt = 0.3;
   mixes.push_back(corruption);
 
+  fault_mix agents;
+  agents.name = "agents";
+  agents.agents = 20;
+  agents.net.max_delay_ms = 10;
+  agents.partition_every_ms = 2500;
+  agents.one_way = 0.3;
+  agents.crash_every_ms = 3000;
+  agents.failover = 0.3;
+  agents.quick_restart = 0.2;
+  agents.cluster_ops = false;
+  mixes.push_back(agents);
+
   fault_mix figure8;
   figure8.name = "figure8";
   figure8.nodes = 5;
@@ -194,6 +208,8 @@ std::string run_result::summary() const {
      << " leaders=" << leaders_elected << " crashes=" << crashes
      << " window_crashes=" << window_crashes << " power_cuts=" << power_cuts
      << " commits_undone=" << commits_undone << " partitions=" << partitions
+     << " liveness_proposals=" << liveness_proposals
+     << " agent_deaths=" << agent_deaths
      << " snapshots=" << snapshots_installed
      << " member_changes=" << membership_changes
      << " corruptions=" << corruptions << " liveness_ms=" << liveness_ms
@@ -280,6 +296,8 @@ struct sim_node {
   /// A record of its state store was damaged while it was down: it must
   /// stop when it meets it (naming the key), never serve it.
   std::string damaged_key;
+  /// Its membership actor (mixes with agents).
+  membership::membership_actor members;
   /// Why its config actor stopped, if it did (its last "fatal" event).
   std::string last_fatal;
   /// A power cut struck while the state store's last commit was unflushed:
@@ -328,6 +346,11 @@ private:
   /// durable, a commit index on a majority's disk.
   void check_claims(const raft::peer_batch& b);
   void check_final();
+  /// Drives the simulated agents (check-ins, digests, deaths) once per
+  /// simulated millisecond.
+  void drive_fleet(bool faults);
+  /// The fleet's final check against a member's committed pool.
+  void check_fleet(const store::kv_store& kv);
   void fail(const std::string& what);
   // helpers
   time_point now() { return sched_->clock().now(); }
@@ -353,6 +376,7 @@ private:
   std::vector<sim_node> nodes_;
   std::shared_ptr<log_registry> registry_;
   std::shared_ptr<workload_env> env_;
+  std::unique_ptr<agent_fleet> fleet_;
   std::vector<caf::actor> clients_;
   caf::actor admin_;
   std::shared_ptr<admin_env> admin_env_;
@@ -361,6 +385,7 @@ private:
   /// Per member: the log's snapshot index last seen (compaction checks).
   std::map<member_id, log_index> compacted_;
   phase phase_ = phase::faults;
+  std::int64_t fleet_ms_ = -1;
   std::map<term_t, member_id> leaders_;
   std::map<log_index, std::pair<term_t, std::uint64_t>> committed_;
   std::map<log_index, term_t> commit_term_;
@@ -468,6 +493,13 @@ sim_cluster::sim_cluster(const run_options& opts)
     store::state_root root(nodes_[i].dir + "/state");
     store::bootstrap_member(log, *root.open_current(store_options()), boot);
   }
+  if (opts.mix.agents > 0) {
+    fleet_options fo;
+    fo.agents = opts.mix.agents;
+    fleet_ = std::make_unique<agent_fleet>(
+      *sys_, fo, derive(opts.seed, 11), state_of(net_),
+      [this](const std::string& what) { fail(what); });
+  }
   env_->targets.resize(total);
   env_->up.assign(total, false);
   for (const auto& n : nodes_)
@@ -508,9 +540,14 @@ sim_cluster::~sim_cluster() {
       caf::anon_send_exit(n.raft, caf::exit_reason::kill);
     if (n.cfg)
       caf::anon_send_exit(n.cfg, caf::exit_reason::kill);
+    if (n.members)
+      caf::anon_send_exit(n.members, caf::exit_reason::kill);
     n.raft = nullptr;
     n.cfg = nullptr;
+    n.members = nullptr;
   }
+  // why: the fleet's courier is an actor too; the system waits for it.
+  fleet_.reset();
   for (auto& c : clients_)
     caf::anon_send_exit(c, caf::exit_reason::kill);
   caf::anon_send_exit(admin_, caf::exit_reason::kill);
@@ -665,6 +702,11 @@ void sim_cluster::start(std::size_t i) {
   disk.slots[n.id].owner = n.raft.address();
   caf::anon_send(sm, n.raft);
   n.cfg = sm;
+  if (fleet_ && fleet_->enabled()) {
+    n.members = membership::spawn_membership(
+      *sys_, fleet_->config_for(i, n.name), n.raft, sm);
+    fleet_->monitor_started(i, n.id, n.members);
+  }
   n.up = true;
   n.last_fatal.clear();
   n.last_commit = 0;
@@ -692,6 +734,9 @@ void sim_cluster::crash(std::size_t i, bool power_cut) {
   caf::anon_send(disk_, disk_crash{n.id});
   caf::anon_send_exit(n.raft, caf::exit_reason::kill);
   caf::anon_send_exit(n.cfg, caf::exit_reason::kill);
+  if (fleet_)
+    fleet_->monitor_crashed(i);
+  n.members = nullptr;
   n.up = false;
   env_->up[i] = false;
   env_->targets[i] = nullptr;
@@ -1084,8 +1129,36 @@ void sim_cluster::run_for(std::chrono::milliseconds d, phase p) {
       maybe_fault();
     maybe_restart();
     maybe_admin();
+    drive_fleet(p == phase::faults);
     check_step();
   }
+}
+
+void sim_cluster::drive_fleet(bool faults) {
+  if (!fleet_ || !fleet_->enabled())
+    return;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+              now().time_since_epoch())
+              .count();
+  if (ms == fleet_ms_)
+    return;
+  fleet_ms_ = ms;
+  auto leader = find_leader();
+  config::config_actor none;
+  fleet_->tick(ms, leader ? nodes_[*leader].cfg : none, faults);
+}
+
+void sim_cluster::check_fleet(const store::kv_store& kv) {
+  if (!fleet_ || !fleet_->enabled())
+    return;
+  cluster::model_reader model(
+    [&kv](const kv::range_request& r) { return kv.range(r); });
+  std::map<std::string, bool> down;
+  for (const auto& p : model.peers())
+    down[p.uuid] = p.down;
+  fleet_->check_final(down, fleet_ms_);
+  result_.liveness_proposals = fleet_->proposals_checked();
+  result_.agent_deaths = fleet_->deaths();
 }
 
 // -- checks --------------------------------------------------------------------
@@ -1508,6 +1581,7 @@ void sim_cluster::check_final() {
   }
   if (!reference)
     return;
+  check_fleet(*reference);
   // No acknowledged write lost: every unique key acknowledged is there.
   std::size_t lost = 0;
   std::string example;

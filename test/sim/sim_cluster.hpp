@@ -91,6 +91,9 @@ struct fault_mix {
   /// BUGGIFY: random delays inside the actors (flushes, fsyncs, apply
   /// commits) and extreme knobs.
   bool buggify = false;
+  /// Simulated agents checking in with the monitors' membership actors
+  /// (0: no membership actors run; see sim_agents.hpp).
+  std::size_t agents = 0;
 };
 
 /// The mixes `./dev test` runs.
@@ -131,6 +134,9 @@ struct run_result {
   std::size_t snapshots_installed = 0;
   std::size_t membership_changes = 0;
   std::size_t corruptions = 0;
+  /// Liveness proposals checked by the false-down oracle, agent deaths.
+  std::size_t liveness_proposals = 0;
+  std::size_t agent_deaths = 0;
   /// Simulated time from the end of the faults to a leader that committed.
   std::int64_t liveness_ms = -1;
   test::check_result linearizability;

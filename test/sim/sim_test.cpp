@@ -59,6 +59,8 @@ void run_mix(const std::string& name) {
     total.power_cuts += r.power_cuts;
     total.commits_undone += r.commits_undone;
     total.corruptions += r.corruptions;
+    total.liveness_proposals += r.liveness_proposals;
+    total.agent_deaths += r.agent_deaths;
     total.liveness_ms = std::max(total.liveness_ms, r.liveness_ms);
     if (r.passed())
       continue;
@@ -89,6 +91,7 @@ BOOST_AUTO_TEST_CASE(mix_crashes) { run_mix("crashes"); }
 BOOST_AUTO_TEST_CASE(mix_churn) { run_mix("churn"); }
 BOOST_AUTO_TEST_CASE(mix_membership) { run_mix("membership"); }
 BOOST_AUTO_TEST_CASE(mix_growth) { run_mix("growth"); }
+BOOST_AUTO_TEST_CASE(mix_agents) { run_mix("agents"); }
 BOOST_AUTO_TEST_CASE(mix_single) { run_mix("single"); }
 BOOST_AUTO_TEST_CASE(mix_pair) { run_mix("pair"); }
 BOOST_AUTO_TEST_CASE(mix_corruption) { run_mix("corruption"); }
