@@ -5,7 +5,8 @@
 //   admission view, batched to the membership actor; digests from the
 //   other monitors), and the loop that sends this monitor's digest to the
 //   others;
-// - every daemon: its own node agent's check-in (actors/node/checkin_client).
+// - every daemon: the state of its own node agent's check-in (started by
+//   actors/node/agent_membership).
 
 #include <cstdint>
 #include <map>
@@ -77,10 +78,6 @@ proto::schema::Membership::Client make_membership_service(rpc_context& ctx,
 /// Monitors: flushes taken check-ins to the actor and sends this monitor's
 /// digest to the others, every `period`, until the daemon stops.
 kj::Promise<void> run_membership_exchange(rpc_context& ctx, kj::Duration period);
-
-/// Starts (or restarts, after an adopt) this daemon's own check-in, if it
-/// belongs to a cluster and holds a credential; stops it otherwise.
-void restart_own_checkin(rpc_context& ctx);
 
 /// A proof of this monitor's membership for a call to `target`.
 membership::proof monitor_proof(rpc_context& ctx, membership::purpose p,

@@ -17,7 +17,9 @@
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/log_limiter.hpp"
 #include "actors/rpc/peer_pool.hpp"
+#include "actors/membership/pool_admission.hpp"
 #include "actors/membership/proof_codec.hpp"
+#include "actors/node/agent_membership.hpp"
 #include "actors/node/checkin_client.hpp"
 #include "actors/rpc/raft_sender.hpp"
 #include "actors/rpc/services.hpp"
@@ -79,7 +81,8 @@ struct kj_side {
       ctx{cfg.self, sys, loop, bridge, pool, sender,
           io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {}, {},
           cfg.monitors, cfg.save_membership, rpc_counters{}, log_limiter{},
-          nullptr},
+          nullptr, &io, {}, log_limiter{}, cfg.checkin_interval,
+          cfg.save_credential},
       log(cfg.log),
       max_connections(cfg.max_connections),
       tasks(errors) {
@@ -87,9 +90,6 @@ struct kj_side {
     auto paf = kj::newPromiseAndFulfiller<void>();
     ctx.stopping = paf.promise.fork();
     stop_signal = kj::mv(paf.fulfiller);
-    ctx.io = &io;
-    ctx.checkin_interval = cfg.checkin_interval;
-    ctx.save_credential = cfg.save_credential;
     auto& link = ctx.membership;
     if (cfg.credential) {
       link.credential = *cfg.credential;
@@ -110,7 +110,7 @@ struct kj_side {
     // Agents that belong to a cluster check in from the start; a monitor's
     // own agent starts once its actors are attached.
     if (!cfg.self.monitor)
-      restart_own_checkin(ctx);
+      node::restart_checkin(ctx);
   }
 
   /// The first half of the teardown: stops taking connections, closes
@@ -388,14 +388,14 @@ void rpc_node::attach(raft::raft_actor raft, config::config_actor config,
         link.credential = link.monitor_key;
         link.has_credential = true;
         side->ctx.monitors = {side->ctx.self.address};
-        restart_own_checkin(side->ctx);
+        node::restart_checkin(side->ctx);
       }
       // why: a short delay lets the first election finish; until the pool
       // holds this monitor, retry every second.
       auto* ctx = &side->ctx;
       side->tasks.add(side->ctx.timer.afterDelay(500 * kj::MILLISECONDS)
                         .then([ctx]() {
-                          return register_monitor(*ctx,
+                          return membership::register_monitor(*ctx,
                                                   make_cluster_service(*ctx),
                                                   1 * kj::SECONDS);
                         }));

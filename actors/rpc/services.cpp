@@ -11,6 +11,7 @@
 #include "actors/rpc/cluster_service.hpp"
 #include "actors/membership/proof_codec.hpp"
 #include "actors/rpc/kj_loop.hpp"
+#include "actors/node/agent_membership.hpp"
 #include "actors/rpc/membership_service.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/rpc/raft_sender.hpp"
@@ -696,7 +697,7 @@ protected:
       key.emplace();
       std::copy(credential.begin(), credential.end(), key->begin());
     }
-    auto err = join_cluster(p.getClusterId(), monitors, key);
+    auto err = node::join_cluster(ctx_, p.getClusterId(), monitors, key);
     if (!err.empty() && ctx_.log)
       ctx_.log("refused to join cluster " + std::to_string(p.getClusterId())
                + " (asked by " + peer_ + "): " + err);
@@ -741,22 +742,8 @@ protected:
   }
 
   kj::Promise<void> release(ReleaseContext c) override {
-    auto id = c.getParams().getClusterId();
-    if (ctx_.self.monitor || id == 0 || id != ctx_.self.cluster_id)
-      return kj::READY_NOW;
-    if (!ctx_.save_membership)
-      return kj::READY_NOW;
-    auto err = ctx_.save_membership(0, {});
+    auto err = node::leave_cluster(ctx_, c.getParams().getClusterId());
     KJ_REQUIRE(err.empty(), "cannot save leaving the cluster", err);
-    if (ctx_.save_credential)
-      ctx_.save_credential(std::nullopt);
-    ctx_.self.cluster_id = 0;
-    ctx_.sender.set_cluster_id(0);
-    ctx_.monitors.clear();
-    ctx_.membership.has_credential = false;
-    restart_own_checkin(ctx_);
-    if (ctx_.log)
-      ctx_.log("detached from the cluster: this daemon belongs to none now");
     return kj::READY_NOW;
   }
 
@@ -790,57 +777,6 @@ protected:
   }
 
 private:
-  /// Management.adopt: "" once this daemon durably belongs to cluster `id`
-  /// with `monitors`, else why it cannot.
-  std::string join_cluster(std::uint64_t id,
-                           const std::vector<std::string>& monitors,
-                           const std::optional<membership::key>& credential) {
-    if (id == 0)
-      return "cluster id 0 names no cluster";
-    if (monitors.empty())
-      return "no monitor address given";
-    for (const auto& m : monitors) {
-      try {
-        split_address(m);
-      } catch (const std::invalid_argument& e) {
-        return "monitor address '" + m + "': " + e.what();
-      }
-    }
-    if (ctx_.self.monitor)
-      return id == ctx_.self.cluster_id
-               ? ""
-               : "this daemon runs a monitor of another cluster";
-    if (ctx_.self.cluster_id != 0 && ctx_.self.cluster_id != id)
-      return "this daemon belongs to another cluster (detach it there, or "
-             "start it on an empty data directory)";
-    if (!ctx_.save_membership || !ctx_.save_credential)
-      return "this daemon cannot record a cluster membership";
-    if (!credential)
-      return "no credential given (the probing monitor is of an older "
-             "version, or the call is not from a monitor)";
-    auto& link = ctx_.membership;
-    if (ctx_.self.cluster_id == id && ctx_.monitors == monitors
-        && link.has_credential && link.credential == *credential)
-      return "";
-    // why: the credential first: a daemon that records the cluster but not
-    // its credential could never check in.
-    if (auto err = ctx_.save_credential(credential); !err.empty())
-      return "cannot save the credential: " + err;
-    if (auto err = ctx_.save_membership(id, monitors); !err.empty())
-      return "cannot save the membership: " + err;
-    link.credential = *credential;
-    link.has_credential = true;
-    bool first = ctx_.self.cluster_id == 0;
-    ctx_.self.cluster_id = id;
-    ctx_.sender.set_cluster_id(id);
-    ctx_.monitors = monitors;
-    if (first && ctx_.log)
-      ctx_.log("joined cluster " + std::to_string(id) + " (monitors: "
-               + std::to_string(monitors.size()) + ")");
-    restart_own_checkin(ctx_);
-    return "";
-  }
-
   rpc_context& ctx_;
   /// The caller's address (HOST:PORT).
   std::string peer_;
