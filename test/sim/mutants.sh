@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Plants known Raft and storage bugs, one at a time, and counts how many
+# Plants known Raft, storage and membership bugs, one at a time, and counts how many
 # simulation runs catch each (and whether the unit and actor tests do): a
 # check of the tests themselves. Every mutant must be caught by the
 # simulation, or it has a blind spot.
@@ -57,7 +57,7 @@ vote_for_stale_log	actors/raft/node.cpp	  return last_term > my_term || (last_te
 compact_past_durable_state	actors/raft/raft_actor.cpp	  auto limit = std::min(st.sm_durable, st.core->commit_index());	  auto limit = st.core->commit_index();
 store_open_without_flush	store/kv_store.cpp	  flush();\n}	}
 read_ids_reused_after_restart	actors/raft/node.cpp	  next_read_id_ = next_random();	  next_read_id_ = 1;
-no_full_lease_for_new_leader	actors/membership/membership_actor.cpp	          st.table.took_leadership(now);	          (void)now;
+confirm_answers_not_learned	actors/membership/membership_actor.cpp	      for (auto& s : c.latest)\n        learn(st, std::move(s));	      (void)c.latest;
 down_without_confirmation	actors/membership/membership_actor.cpp	    if (round_complete(st)) {	    if (true) {
 digests_not_learned	actors/membership/membership_actor.cpp	      for (auto& s : d.sightings)\n        learn(st, std::move(s));	      (void)d;
 EOF
