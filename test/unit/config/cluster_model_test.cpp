@@ -188,6 +188,31 @@ BOOST_AUTO_TEST_CASE(probe_adds_a_peer_found_by_every_name) {
   BOOST_TEST(r.peers().size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(liveness_transitions_set_the_committed_state) {
+  auto p = make_peer(u1, "h1");
+  p.credential_id = 77;
+  ok(peer_add{p});
+  ok(peer_add{make_peer(u2, "h2")});
+  // Many in one entry; a detached (unknown) peer is skipped.
+  auto out = ok(peer_liveness{{{u1, true}, {u2, true}, {u3, true}}});
+  BOOST_TEST(out.revision == kv->applied().revision);
+  auto r = reader();
+  BOOST_TEST(r.peer_by_uuid(u1)->down);
+  BOOST_TEST(r.peer_by_uuid(u2)->down);
+  BOOST_TEST(!r.peer_by_uuid(u3));
+  // The rest of the record is kept (the credential id above all).
+  BOOST_TEST(r.peer_by_uuid(u1)->credential_id == 77u);
+  BOOST_TEST(r.peer_by_uuid(u1)->hostname == "h1");
+  // A transition to the state already committed writes nothing.
+  auto before = dump();
+  auto same = ok(peer_liveness{{{u1, true}}});
+  BOOST_TEST(same.revision == 0);
+  BOOST_TEST(dump() == before);
+  ok(peer_liveness{{{u1, false}}});
+  BOOST_TEST(!reader().peer_by_uuid(u1)->down);
+  BOOST_TEST(reader().peer_by_uuid(u2)->down);
+}
+
 BOOST_AUTO_TEST_CASE(probing_the_same_daemon_again_changes_nothing) {
   ok(peer_add{make_peer(u1, "h1")});
   auto before = dump();

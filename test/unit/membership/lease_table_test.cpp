@@ -101,12 +101,14 @@ BOOST_AUTO_TEST_CASE(a_dead_server_is_not_brought_up_by_a_new_leader) {
 
 BOOST_AUTO_TEST_CASE(strangers_and_old_check_ins_change_nothing) {
   lease_table t(three_second_leases());
-  t.check_in("stranger", 1'000, "m1"); // not admitted
+  BOOST_TEST(!t.check_in("stranger", 1'000, "m1")); // not admitted
   BOOST_TEST(t.size() == 0u);
   BOOST_TEST(!t.last_check_in("stranger").has_value());
   t.set_committed("a", liveness::up, 0);
-  t.check_in("a", 5'000, "m2");
-  t.check_in("a", 4'000, "m1"); // older, from a slower digest
+  // Only news is reported (and so relayed in the next digest).
+  BOOST_TEST(t.check_in("a", 5'000, "m2"));
+  BOOST_TEST(!t.check_in("a", 4'000, "m1")); // older, from a slower digest
+  BOOST_TEST(!t.check_in("a", 5'000, "m3")); // the same one, relayed back
   BOOST_TEST(t.last_check_in("a")->monitor == "m2");
   BOOST_TEST(t.due(7'999).empty());
   t.forget("a");

@@ -61,7 +61,9 @@ std::vector<command> every_command() {
           volume_reset{"v1", "", true},
           a,
           r,
-          replace_brick{"v1", spec("h1", "/a"), spec("h5", "/c")}};
+          replace_brick{"v1", spec("h1", "/a"), spec("h5", "/c")},
+          peer_liveness{{{"11111111-1111-4111-8111-111111111111", true},
+                         {"22222222-2222-4222-8222-222222222222", false}}}};
 }
 
 bool same(const command& x, const command& y) {
