@@ -61,13 +61,17 @@ void fsync_path(const std::string& path) {
 }
 
 void write_file_atomically(const std::string& path,
-                           const std::string& content) {
+                           const std::string& content, unsigned mode) {
   auto tmp = path + ".tmp";
   {
     fd_guard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                       0644));
+                       static_cast<mode_t>(mode & 0777)));
     if (fd.get() < 0)
       fail("creating", tmp, errno);
+    // why: O_CREAT's mode applies only to a new file; a leftover .tmp keeps
+    // its own (and the umask narrows a new one).
+    if (::fchmod(fd.get(), static_cast<mode_t>(mode & 0777)) != 0)
+      fail("setting the mode of", tmp, errno);
     const char* p = content.data();
     auto left = content.size();
     while (left > 0) {

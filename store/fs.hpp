@@ -16,8 +16,10 @@ bool is_directory(const std::string& path);
 void fsync_path(const std::string& path);
 
 /// Replaces `path` with a file holding `content`, atomically: writes
-/// `path`.tmp, fsyncs it, renames it over `path` and fsyncs the directory.
-void write_file_atomically(const std::string& path, const std::string& content);
+/// `path`.tmp (with permission bits `mode`, whatever a leftover .tmp had),
+/// fsyncs it, renames it over `path` and fsyncs the directory.
+void write_file_atomically(const std::string& path, const std::string& content,
+                           unsigned mode = 0644);
 
 /// Returns the content of the file at `path`. Throws store_error
 /// (bad_layout if it cannot be opened).

@@ -1,5 +1,7 @@
 #include "actors/membership/credentials.hpp"
 
+#include "store/fs.hpp"
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -100,15 +102,6 @@ private:
   int fd_;
 };
 
-std::string directory_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos)
-    return ".";
-  if (slash == 0)
-    return "/";
-  return path.substr(0, slash);
-}
-
 std::string mode_text(mode_t m) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
@@ -155,42 +148,11 @@ key new_secret() {
 }
 
 void save_secret(const std::string& path, const key& k) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  // mkstemp creates the file with mode 0600 (O_EXCL, never an existing one).
-  fd_guard fd(::mkstemp(tmp.data()));
-  if (fd.get() < 0)
-    fail("cannot create a temporary file for", path, errno);
-  auto unlink_and_fail = [&](const std::string& what) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    fail(what, path, err);
-  };
-  if (::fchmod(fd.get(), 0600) != 0)
-    unlink_and_fail("cannot set mode 0600 on the temporary file for");
-  std::string text = to_hex(k) + "\n";
-  std::size_t done = 0;
-  while (done < text.size()) {
-    auto n = ::write(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      unlink_and_fail("cannot write the secret");
-    done += static_cast<std::size_t>(n);
+  try {
+    store::fs::write_file_atomically(path, to_hex(k) + "\n", 0600);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("cannot save the secret: ") + e.what());
   }
-  if (::fsync(fd.get()) != 0)
-    unlink_and_fail("cannot fsync the secret");
-  if (fd.close() != 0)
-    unlink_and_fail("cannot close the secret");
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    unlink_and_fail("cannot rename the secret into place at");
-  auto dir = directory_of(path);
-  fd_guard dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0)
-    fail("cannot open the directory " + dir + " to fsync the secret",
-         path, errno);
-  if (::fsync(dfd.get()) != 0)
-    fail("cannot fsync the directory " + dir + " of the secret", path,
-         errno);
 }
 
 key load_secret(const std::string& path) {
