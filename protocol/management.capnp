@@ -54,6 +54,11 @@ interface Management {
   # Check-ins and digests (monitors; an agent refuses every call).
   joinInfo @8 (token :Text) -> (clusterId :UInt64, secret :Data, error :Text);
   # For a monitor starting with --join: the cluster secret, given to the
-  # holder of a valid join token (glcli monitor join-token). error: "" or
-  # why refused.
+  # holder of a valid join token (glusterd-actor --print-join-token).
+  # error: "" or why refused.
+  serverSession @9 (proof :Membership.Proof) -> (cluster :Cluster.Cluster);
+  # For servers forwarding calls to a monitor: the Cluster API for the
+  # admitted server that proved its credential (proof purpose "forwarded
+  # call", who = its peer UUID). Refused (exception) if the proof does not
+  # hold. Every call an agent forwards goes through such a session.
 }

@@ -59,6 +59,21 @@ refusal check_checkin(const admission_view& view, replay_guard& guard,
   return {};
 }
 
+refusal check_server_session(const admission_view& view, replay_guard& guard,
+                             const proof& pr, const std::string& my_address,
+                             std::int64_t now_us) {
+  if (!view.ready)
+    return {"this monitor has not loaded the pool yet; retry", "not-ready"};
+  const auto* who = view.find(pr.who);
+  if (!who)
+    return {"server " + pr.who
+              + " is not a member of this cluster (never admitted, or "
+                "detached: probe it again from a member)",
+            "unknown"};
+  return check_proof(who->credential, guard, purpose::forward, pr, my_address,
+                     now_us);
+}
+
 refusal check_monitor_proof(const key& monitor_key, replay_guard& guard,
                             purpose p, const proof& pr,
                             const std::string& my_address,

@@ -96,6 +96,12 @@ refusal check_checkin(const admission_view& view, replay_guard& guard,
                       const proof& pr, std::uint32_t interval_ms,
                       const std::string& my_address, std::int64_t now_us);
 
+/// Checks an admitted server's proof for a session of forwarded calls
+/// (purpose forward): as check_checkin, without the interval.
+refusal check_server_session(const admission_view& view, replay_guard& guard,
+                             const proof& pr, const std::string& my_address,
+                             std::int64_t now_us);
+
 /// Checks a monitor-to-monitor proof (digest or Raft link): the MAC holds
 /// for the monitors' key `monitor_key` and `p`, made for `my_address`, not
 /// replayed. Who it names is not checked against a configuration (a monitor

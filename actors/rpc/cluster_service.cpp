@@ -10,6 +10,7 @@
 #include "actors/config/cluster_store.hpp"
 #include "actors/config/volume_layout.hpp"
 #include "actors/membership/pool_admission.hpp"
+#include "actors/membership/proof_codec.hpp"
 #include "actors/rpc/actor_bridge.hpp"
 #include "actors/rpc/service_support.hpp"
 #include "protocol/cluster_capnp.hpp"
@@ -472,7 +473,7 @@ private:
                           "no monitor of the cluster can be reached (tried "
                             + join(ctx_.monitors) + ")"));
     auto address = ctx_.monitors[(first_monitor_ + tried) % n];
-    auto m = ctx_.pool.management(address).clusterRequest().send().getCluster();
+    auto m = session(address);
     return call(m).catch_(
       [this, call, fail, write, tried, address](kj::Exception&& e) mutable
         -> kj::Promise<T> {
@@ -490,6 +491,18 @@ private:
                                                  + " failed the request: "
                                                  + what));
       });
+  }
+
+  /// The Cluster API of the monitor at `address`, through a server session
+  /// proving this daemon's credential (every forwarded call goes through
+  /// one; a daemon without a credential yet uses the plain API, as glcli).
+  schema::Cluster::Client session(const std::string& address) {
+    auto mgmt = ctx_.pool.management(address);
+    if (!ctx_.membership.has_credential)
+      return mgmt.clusterRequest().send().getCluster();
+    auto r = mgmt.serverSessionRequest();
+    membership::to_capnp(server_proof(ctx_, address), r.initProof());
+    return r.send().getCluster();
   }
 
   rpc_context& ctx_;

@@ -215,6 +215,25 @@ membership::proof monitor_proof(rpc_context& ctx, membership::purpose p,
                                 ctx.membership.stamps.next(), target);
 }
 
+std::string check_server_session(rpc_context& ctx, const membership::proof& pr,
+                                 const std::string& peer) {
+  auto& link = ctx.membership;
+  if (!link.board)
+    return "this daemon does not run a monitor";
+  auto r = membership::check_server_session(*link.board->current(),
+                                            link.replays, pr,
+                                            ctx.self.address, wall_us());
+  if (!r.ok())
+    note_refusal(ctx, r, "server session", pr.who, peer);
+  return r.error;
+}
+
+membership::proof server_proof(rpc_context& ctx, const std::string& target) {
+  return membership::make_proof(ctx.membership.credential,
+                                membership::purpose::forward, ctx.self.uuid,
+                                ctx.membership.stamps.next(), target);
+}
+
 std::string check_raft_link(rpc_context& ctx, const membership::proof& pr,
                             const std::string& peer) {
   auto& link = ctx.membership;

@@ -83,6 +83,15 @@ kj::Promise<void> run_membership_exchange(rpc_context& ctx, kj::Duration period)
 membership::proof monitor_proof(rpc_context& ctx, membership::purpose p,
                                 const std::string& target);
 
+/// Checks a server session's proof (Management.serverSession): "" or why
+/// refused (counted and logged with `peer`).
+std::string check_server_session(rpc_context& ctx, const membership::proof& pr,
+                                 const std::string& peer);
+
+/// This daemon's proof for a session of forwarded calls to the monitor at
+/// `target`. Precondition: it holds a credential.
+membership::proof server_proof(rpc_context& ctx, const std::string& target);
+
 /// Checks a Raft link's proof (Management.raftPeer): "" or why refused
 /// (counted and logged with `peer`).
 std::string check_raft_link(rpc_context& ctx, const membership::proof& pr,

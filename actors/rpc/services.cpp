@@ -710,6 +710,14 @@ protected:
     return kj::READY_NOW;
   }
 
+  kj::Promise<void> serverSession(ServerSessionContext c) override {
+    auto err = check_server_session(
+      ctx_, membership::from_capnp(c.getParams().getProof()), peer_);
+    KJ_REQUIRE(err.empty(), "refused the server session", err);
+    c.getResults().setCluster(cluster_);
+    return kj::READY_NOW;
+  }
+
   kj::Promise<void> joinInfo(JoinInfoContext c) override {
     auto token = text(c.getParams().getToken());
     auto res = c.getResults();

@@ -89,6 +89,27 @@ checkin_answer check_in(const std::string& host,
   return out;
 }
 
+/// Opens a server session at `host`:24007 with `proof` and lists the
+/// volumes through it: "" if that worked, else the error.
+std::string session_call(const std::string& host, const membership::proof& proof) {
+  std::string out;
+  std::thread t([&] {
+    try {
+      capnp::EzRpcClient rpc(host, 24007);
+      auto req = rpc.getMain<proto::schema::Management>().serverSessionRequest();
+      membership::to_capnp(proof, req.initProof());
+      auto cluster = req.send().getCluster();
+      auto resp = cluster.volumeNamesRequest().send().wait(rpc.getWaitScope());
+      if (!resp.getResult().isOk())
+        out = "volume names failed";
+    } catch (const kj::Exception& e) {
+      out = e.getDescription().cStr();
+    }
+  });
+  t.join();
+  return out;
+}
+
 /// The pool as monitor `target` sees it, by hostname.
 std::map<std::string, cluster::peer_info> pool_of(const std::string& target) {
   client::connection c(client::parse_address(target));
@@ -173,8 +194,10 @@ BOOST_AUTO_TEST_CASE(a_dead_agent_goes_down_within_its_lease_and_comes_back) {
              log);
 
   // Back: "up" only after it has checked in for --up-after (5 s).
-  c.start_agent(f.agent);
+  // why: timed from before the start: its first check-in may come before
+  // start_agent returns.
   auto restarted = std::chrono::steady_clock::now();
+  c.start_agent(f.agent);
   bool up = eventually(15s, [&] {
     auto pool = pool_of(c.address(0));
     return pool.count(host) && pool[host].connected;
@@ -238,6 +261,15 @@ BOOST_AUTO_TEST_CASE(bad_credentials_are_refused_logged_and_change_nothing) {
     BOOST_TEST(!a.accepted, bc.what);
     BOOST_TEST(contains(a.error, bc.error), bc.what << ": " << a.error);
   }
+  // Forwarded calls: a server session needs a genuine proof too.
+  BOOST_TEST(session_call(monitor, proof(credential, purpose::forward, uuid,
+                                         target)) == "");
+  auto refused = session_call(monitor, proof(wrong, purpose::forward, uuid,
+                                             target));
+  BOOST_TEST(contains(refused, "refused the server session"), refused);
+  auto as_checkin = session_call(monitor, proof(credential, purpose::check_in,
+                                                uuid, target));
+  BOOST_TEST(contains(as_checkin, "does not hold"), as_checkin);
   // An interval too long for the lease.
   auto slow = check_in(monitor, proof(credential, purpose::check_in, uuid, target),
                        5000);
