@@ -382,22 +382,24 @@ void rpc_node::attach(raft::raft_actor raft, config::config_actor config,
       link.board = board;
       side->tasks.add(run_membership_exchange(
         side->ctx, static_cast<std::int64_t>(digest_ms) * kj::MILLISECONDS));
-      // The monitor's own agent: it learns the other monitors from the
-      // first reply.
-      if (link.has_monitor_key) {
-        link.credential = link.monitor_key;
-        link.has_credential = true;
-        side->ctx.monitors = {side->ctx.self.address};
-        node::restart_checkin(side->ctx);
-      }
       // why: a short delay lets the first election finish; until the pool
-      // holds this monitor, retry every second.
+      // holds this monitor, retry every second. Its own agent checks in
+      // from then on (it learns the other monitors from the first reply).
       auto* ctx = &side->ctx;
       side->tasks.add(side->ctx.timer.afterDelay(500 * kj::MILLISECONDS)
                         .then([ctx]() {
                           return membership::register_monitor(*ctx,
                                                   make_cluster_service(*ctx),
                                                   1 * kj::SECONDS);
+                        })
+                        .then([ctx]() {
+                          auto& link = ctx->membership;
+                          if (!link.has_monitor_key)
+                            return;
+                          link.credential = link.monitor_key;
+                          link.has_credential = true;
+                          ctx->monitors = {ctx->self.address};
+                          node::restart_checkin(*ctx);
                         }));
     }
   });
