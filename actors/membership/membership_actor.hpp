@@ -139,7 +139,7 @@ struct membership_config {
   /// with their latest sightings of those servers, and the servers are
   /// still due with those taken in. A round not complete within three
   /// periods starts over.
-  millis digest_period = 250;
+  millis digest_period = 100;
   /// This monitor's member name (named in replies and sightings).
   std::string name;
   /// The cluster secret (server credentials are derived from it).

@@ -89,8 +89,10 @@ void restart_checkin(rpc::rpc_context& ctx) {
   s.uuid = ctx.self.uuid;
   s.credential = link.credential;
   s.interval = ctx.checkin_interval;
+  // why: until a reply names the lease, three quarters of an interval (the
+  // client caps it by the lease afterwards).
   s.call_timeout = std::max<std::chrono::milliseconds>(
-    2 * ctx.checkin_interval, std::chrono::milliseconds(1000));
+    ctx.checkin_interval * 3 / 4, std::chrono::milliseconds(100));
   auto* c = &ctx;
   link.checkin = std::make_unique<node::checkin_client>(
     *ctx.io, s, ctx.monitors, [c](const node::checkin_outcome& o) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include <kj/async.h>
 
 #include "actors/membership/credentials.hpp"
+#include "protocol/membership.capnp.h"
 
 namespace gd::rpc {
 class peer_pool;
@@ -31,7 +33,9 @@ struct checkin_settings {
   membership::key credential{};
   /// Time between check-ins (the monitors refuse more than half a lease).
   std::chrono::milliseconds interval{1000};
-  /// A check-in not answered within this long counts as a lost monitor.
+  /// A check-in not answered within this long counts as a lost monitor
+  /// (and the next monitor is asked at once); capped, once a reply named
+  /// the lease, at half of what the lease leaves after one interval.
   std::chrono::milliseconds call_timeout{2000};
   /// Once failed over, try the preferred monitor again after this long.
   std::chrono::milliseconds prefer_again{30000};
@@ -52,7 +56,15 @@ struct checkin_outcome {
   bool down = false;
   std::int64_t revision = 0;
   std::vector<std::string> monitors;
+  /// No answer (or a monitor not ready yet): the next monitor was asked at
+  /// once.
+  bool lost = false;
 };
+
+/// The start of the refusal of a monitor that has not loaded the pool
+/// (actors/membership/admission.cpp): the agent moves on at once.
+inline constexpr const char* not_ready_prefix
+  = "this monitor has not loaded the pool yet";
 
 struct checkin_counters {
   std::uint64_t sent = 0;
@@ -91,6 +103,7 @@ public:
 private:
   kj::Promise<void> once();
   void move_to(std::size_t index);
+  std::chrono::milliseconds call_timeout() const;
 
   kj::AsyncIoContext& io_;
   checkin_settings settings_;
@@ -100,6 +113,11 @@ private:
   kj::TimePoint on_fallback_since_;
   observer on_outcome_;
   std::unique_ptr<rpc::peer_pool> pool_;
+  /// The Membership capability of the current monitor's connection.
+  std::optional<proto::schema::Membership::Client> membership_;
+  std::string membership_address_;
+  /// The lease the monitors grant (from their replies; 0 until one came).
+  std::chrono::milliseconds lease_{0};
   membership::stamp_source stamps_;
   checkin_outcome last_;
   checkin_counters counters_;

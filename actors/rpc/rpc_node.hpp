@@ -47,7 +47,7 @@ struct rpc_node_config {
   std::chrono::milliseconds checkin_interval{1000};
   /// Monitors: how often taken check-ins go to the membership actor and a
   /// digest to the other monitors.
-  std::chrono::milliseconds digest_interval{250};
+  std::chrono::milliseconds digest_interval{100};
 };
 
 class rpc_node {
