@@ -33,21 +33,29 @@ refusal check_proof(const key& k, replay_guard& guard, purpose p,
   return {};
 }
 
-} // namespace
-
-refusal check_checkin(const admission_view& view, replay_guard& guard,
-                      const proof& pr, std::uint32_t interval_ms,
-                      const std::string& my_address, std::int64_t now_us) {
+/// An admitted server's proof for `p`: the view is loaded, `pr.who` is in
+/// the pool, and its proof holds (check_proof).
+refusal check_server_proof(const admission_view& view, replay_guard& guard,
+                           purpose p, const proof& pr,
+                           const std::string& my_address, std::int64_t now_us) {
   if (!view.ready)
-    return {"this monitor has not loaded the pool yet; retry", "not-ready"};
+    return {not_ready_message, "not-ready"};
   const auto* who = view.find(pr.who);
   if (!who)
     return {"server " + pr.who
               + " is not a member of this cluster (never admitted, or "
                 "detached: probe it again from a member)",
             "unknown"};
-  if (auto r = check_proof(who->credential, guard, purpose::check_in, pr,
-                           my_address, now_us);
+  return check_proof(who->credential, guard, p, pr, my_address, now_us);
+}
+
+} // namespace
+
+refusal check_checkin(const admission_view& view, replay_guard& guard,
+                      const proof& pr, std::uint32_t interval_ms,
+                      const std::string& my_address, std::int64_t now_us) {
+  if (auto r = check_server_proof(view, guard, purpose::check_in, pr,
+                                  my_address, now_us);
       !r.ok())
     return r;
   if (interval_ms == 0 || 2 * static_cast<millis>(interval_ms) > view.lease)
@@ -62,16 +70,8 @@ refusal check_checkin(const admission_view& view, replay_guard& guard,
 refusal check_server_session(const admission_view& view, replay_guard& guard,
                              const proof& pr, const std::string& my_address,
                              std::int64_t now_us) {
-  if (!view.ready)
-    return {"this monitor has not loaded the pool yet; retry", "not-ready"};
-  const auto* who = view.find(pr.who);
-  if (!who)
-    return {"server " + pr.who
-              + " is not a member of this cluster (never admitted, or "
-                "detached: probe it again from a member)",
-            "unknown"};
-  return check_proof(who->credential, guard, purpose::forward, pr, my_address,
-                     now_us);
+  return check_server_proof(view, guard, purpose::forward, pr, my_address,
+                            now_us);
 }
 
 refusal check_monitor_proof(const key& monitor_key, replay_guard& guard,

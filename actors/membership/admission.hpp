@@ -76,6 +76,11 @@ private:
     = std::make_shared<const admission_view>();
 };
 
+/// The refusal of a monitor that has not loaded the pool yet (agents take
+/// it as a lost check-in and move to another monitor).
+inline constexpr const char* not_ready_message
+  = "this monitor has not loaded the pool yet; retry";
+
 /// What a refused call is told, and counted as.
 struct refusal {
   /// "" if the call was accepted.

@@ -91,12 +91,6 @@ public:
   int get() const {
     return fd_;
   }
-  /// Closes now, reporting the error (close can report a failed write-back).
-  int close() {
-    int r = ::close(fd_);
-    fd_ = -1;
-    return r;
-  }
 
 private:
   int fd_;

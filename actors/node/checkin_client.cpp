@@ -5,6 +5,7 @@
 #include <capnp/message.h>
 #include <kj/debug.h>
 
+#include "actors/membership/admission.hpp"
 #include "actors/membership/proof_codec.hpp"
 #include "actors/node/monitor_choice.hpp"
 #include "actors/rpc/peer_pool.hpp"
@@ -137,7 +138,7 @@ kj::Promise<void> checkin_client::once() {
           set_monitors(o.monitors);
         if (o.lease_ms > 0)
           lease_ = std::chrono::milliseconds(o.lease_ms);
-        if (!o.accepted && o.error.rfind(not_ready_prefix, 0) == 0) {
+        if (!o.accepted && o.error == membership::not_ready_message) {
           // why: a monitor that just started has no pool yet; another one
           // takes the check-in now rather than after the lease ran out.
           o.lost = true;

@@ -61,10 +61,6 @@ struct checkin_outcome {
   bool lost = false;
 };
 
-/// The start of the refusal of a monitor that has not loaded the pool
-/// (actors/membership/admission.cpp): the agent moves on at once.
-inline constexpr const char* not_ready_prefix
-  = "this monitor has not loaded the pool yet";
 
 struct checkin_counters {
   std::uint64_t sent = 0;

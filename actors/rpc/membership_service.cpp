@@ -47,6 +47,34 @@ void note_refusal(rpc_context& ctx, const membership::refusal& r,
       ctx.log(*line);
 }
 
+/// Sightings on the wire: ages from `now` (the receiver's clock is not the
+/// sender's), clamped to what the field holds.
+void write_sightings(capnp::List<schema::Sighting>::Builder l,
+                     const std::vector<membership::seen>& seen,
+                     membership::millis now) {
+  for (unsigned i = 0; i < seen.size(); ++i) {
+    l[i].setUuid(seen[i].uuid);
+    l[i].setAgeMs(static_cast<std::uint32_t>(std::clamp<membership::millis>(
+      now - seen[i].at, 0, std::numeric_limits<std::uint32_t>::max())));
+    l[i].setMonitor(seen[i].monitor);
+  }
+}
+
+/// Sightings from the wire, in this monitor's clock; one without the
+/// monitor that took it is `sender`'s.
+std::vector<membership::seen> read_sightings(
+  capnp::List<schema::Sighting>::Reader l, membership::millis now,
+  const std::string& sender) {
+  std::vector<membership::seen> out;
+  out.reserve(l.size());
+  for (auto s : l) {
+    auto by = text(s.getMonitor());
+    out.push_back({text(s.getUuid()), now - s.getAgeMs(),
+                   by.empty() ? sender : by});
+  }
+  return out;
+}
+
 class membership_service final : public schema::Membership::Server {
 public:
   membership_service(rpc_context& ctx, std::string peer)
@@ -108,14 +136,8 @@ protected:
     ++link.counters.digests;
     membership::digest_received d;
     d.from = pr.who;
-    auto now = membership::steady_now();
-    auto list = p.getSightings();
-    d.sightings.reserve(list.size());
-    for (auto s : list) {
-      auto by = text(s.getMonitor());
-      d.sightings.push_back(
-        {text(s.getUuid()), now - s.getAgeMs(), by.empty() ? pr.who : by});
-    }
+    d.sightings = read_sightings(p.getSightings(), membership::steady_now(),
+                                 pr.who);
     caf::anon_send(link.actor, std::move(d));
     if (p.getConfirm().size() == 0)
       return kj::READY_NOW;
@@ -128,15 +150,9 @@ protected:
     return ask_actor<membership::confirm_answer>(ctx_, link.actor, std::move(q),
                                                  std::chrono::seconds(2))
       .then([c](membership::confirm_answer a) mutable {
-        auto now = membership::steady_now();
-        auto l = c.getResults().initAnswer(
-          static_cast<unsigned>(a.latest.size()));
-        for (unsigned i = 0; i < a.latest.size(); ++i) {
-          l[i].setUuid(a.latest[i].uuid);
-          l[i].setAgeMs(static_cast<std::uint32_t>(std::clamp<membership::millis>(
-            now - a.latest[i].at, 0, std::numeric_limits<std::uint32_t>::max())));
-          l[i].setMonitor(a.latest[i].monitor);
-        }
+        write_sightings(c.getResults().initAnswer(
+                          static_cast<unsigned>(a.latest.size())),
+                        a.latest, membership::steady_now());
       });
   }
 
@@ -148,8 +164,8 @@ private:
 /// Sends this monitor's digest `d` to every other monitor.
 void send_digest(rpc_context& ctx, const membership::digest_taken& d) {
   auto view = ctx.membership.board->current();
-  // why: sent even when empty: the leader needs to know its view is fresh
-  // (membership_config::digest_period).
+  // why: sent even when empty: the leader's confirmation round rides on
+  // its digests (membership_config::digest_period).
   if (view->monitor_members.size() < 2)
     return;
   auto now = membership::steady_now();
@@ -162,15 +178,8 @@ void send_digest(rpc_context& ctx, const membership::digest_taken& d) {
     membership::to_capnp(monitor_proof(ctx, membership::purpose::digest,
                                        address),
                          r.initProof());
-    auto l = r.initSightings(static_cast<unsigned>(d.sightings.size()));
-    for (unsigned i = 0; i < d.sightings.size(); ++i) {
-      const auto& s = d.sightings[i];
-      l[i].setUuid(s.uuid);
-      auto age = std::clamp<membership::millis>(
-        now - s.at, 0, std::numeric_limits<std::uint32_t>::max());
-      l[i].setAgeMs(static_cast<std::uint32_t>(age));
-      l[i].setMonitor(s.monitor);
-    }
+    write_sightings(r.initSightings(static_cast<unsigned>(d.sightings.size())),
+                    d.sightings, now);
     if (d.round != 0) {
       r.setRound(d.round);
       auto cl = r.initConfirm(static_cast<unsigned>(d.confirm.size()));
@@ -187,10 +196,8 @@ void send_digest(rpc_context& ctx, const membership::digest_taken& d) {
         membership::confirm_received got;
         got.from = from;
         got.round = round;
-        auto now = membership::steady_now();
-        for (auto s : resp.getAnswer())
-          got.latest.push_back(
-            {text(s.getUuid()), now - s.getAgeMs(), text(s.getMonitor())});
+        got.latest = read_sightings(resp.getAnswer(), membership::steady_now(),
+                                    from);
         caf::anon_send(c->membership.actor, std::move(got));
       })).catch_([c, address](kj::Exception&&) { c->pool.drop(address); }));
   }

@@ -20,7 +20,7 @@ using carry_atom = caf::atom_constant<caf::atom("sim_carry")>;
 using confirm_atom = caf::atom_constant<caf::atom("sim_confrm")>;
 
 std::string agent_uuid(std::size_t i) {
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof(buf), "5a5a5a5a-0000-4000-8000-%012zu", i);
   return buf;
 }
