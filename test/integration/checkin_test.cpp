@@ -110,6 +110,26 @@ std::string session_call(const std::string& host, const membership::proof& proof
   return out;
 }
 
+/// Sends Membership.digest with `proof` to `host`:24007; its error text
+/// (or the transport error).
+std::string digest_call(const std::string& host, const membership::proof& proof) {
+  std::string out;
+  std::thread t([&] {
+    try {
+      capnp::EzRpcClient rpc(host, 24007);
+      auto m = rpc.getMain<proto::schema::Management>()
+                 .membershipRequest().send().getMembership();
+      auto req = m.digestRequest();
+      membership::to_capnp(proof, req.initProof());
+      out = req.send().wait(rpc.getWaitScope()).getError().cStr();
+    } catch (const kj::Exception& e) {
+      out = e.getDescription().cStr();
+    }
+  });
+  t.join();
+  return out;
+}
+
 /// The pool as monitor `target` sees it, by hostname.
 std::map<std::string, cluster::peer_info> pool_of(const std::string& target) {
   client::connection c(client::parse_address(target));
@@ -226,6 +246,14 @@ BOOST_AUTO_TEST_CASE(bad_credentials_are_refused_logged_and_change_nothing) {
   BOOST_TEST(good.monitor == "m1");
   BOOST_TEST(good.monitors.size() == 3u);
 
+  // Digests: only a holder of the monitors' key may send one. (First: the
+  // refusal lines below are rate-limited, 10 per 10 s.)
+  auto secret = membership::load_secret(c.secret_file());
+  auto mk = membership::monitor_credential(secret);
+  BOOST_TEST(digest_call(monitor, proof(mk, purpose::digest, "m2", target)) == "");
+  auto forged = digest_call(monitor, proof(credential, purpose::digest, "m2",
+                                           target));
+  BOOST_TEST(contains(forged, "does not hold"), forged);
   struct bad_case {
     std::string what;
     std::optional<membership::proof> proof;
@@ -280,6 +308,7 @@ BOOST_AUTO_TEST_CASE(bad_credentials_are_refused_logged_and_change_nothing) {
   auto log = c.process(0).log();
   BOOST_TEST(contains(log, "refused a check-in from 127."), log);
   BOOST_TEST(contains(log, "(claiming '" + uuid + "')"), log);
+  BOOST_TEST(contains(log, "refused a digest from 127."), log);
 
   // Nothing changed: the agent is still a connected member.
   auto pool = pool_of(target);
@@ -323,6 +352,13 @@ BOOST_AUTO_TEST_CASE(a_monitor_joins_only_with_a_valid_join_token) {
     auto code = p.wait(20s);
     return std::make_pair(code.value_or(-1), p.log());
   };
+  // Bad membership flags are usage errors naming the flag.
+  auto short_lease = run_daemon({"--join-token", "x", "--lease", "1500",
+                                 "--checkin-interval", "1000"});
+  BOOST_TEST(short_lease.first == 2, short_lease.second);
+  BOOST_TEST(contains(short_lease.second, "--lease (1500 ms) must be at least "
+                                          "twice --checkin-interval"),
+             short_lease.second);
   auto none = run_daemon({});
   BOOST_TEST(none.first == 2, none.second);
   BOOST_TEST(contains(none.second, "--join needs --join-token"), none.second);
