@@ -72,6 +72,41 @@ cluster::peer from_capnp(schema::PeerRecord::Reader r) {
   return p;
 }
 
+void to_capnp(const cluster::bricks_observed& o,
+              schema::ServerObservation::Builder b) {
+  b.setUuid(o.uuid);
+  auto l = b.initBricks(static_cast<unsigned>(o.bricks.size()));
+  for (unsigned i = 0; i < o.bricks.size(); ++i) {
+    const auto& x = o.bricks[i];
+    l[i].setVolume(x.volume);
+    l[i].setPath(x.path);
+    l[i].setOnline(x.online);
+    l[i].setPort(x.port);
+    l[i].setPid(x.pid);
+    l[i].setError(x.error);
+  }
+}
+
+cluster::bricks_observed from_capnp(schema::ServerObservation::Reader r) {
+  cluster::bricks_observed o;
+  o.uuid = str(r.getUuid());
+  if (o.uuid.empty())
+    throw decode_error("brick observation without a server uuid");
+  for (auto x : r.getBricks()) {
+    cluster::brick_observation b;
+    b.volume = str(x.getVolume());
+    b.path = str(x.getPath());
+    b.online = x.getOnline();
+    b.port = x.getPort();
+    b.pid = x.getPid();
+    b.error = str(x.getError());
+    if (b.volume.empty() || b.path.empty())
+      throw decode_error("brick observation without a volume or path");
+    o.bricks.push_back(std::move(b));
+  }
+  return o;
+}
+
 void to_capnp(const cluster::brick_spec& b, schema::BrickSpec::Builder out) {
   out.setHost(b.host);
   out.setPath(b.path);
@@ -174,6 +209,8 @@ void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
       static_cast<unsigned>(x->action)));
     r.setTaskId(x->task_id);
     r.setReplicaCount(x->replica_count);
+  } else if (auto x = std::get_if<bricks_observed>(&c)) {
+    to_capnp(*x, b.initBricksObserved());
   } else if (auto x = std::get_if<peer_liveness>(&c)) {
     auto l = b.initPeerLiveness(static_cast<unsigned>(x->changes.size()));
     for (unsigned i = 0; i < x->changes.size(); ++i) {
@@ -257,6 +294,8 @@ cluster::command from_capnp(schema::ClusterCommand::Reader r) {
       return replace_brick{str(x.getName()), from_capnp(x.getOldBrick()),
                            from_capnp(x.getNewBrick())};
     }
+    case C::BRICKS_OBSERVED:
+      return from_capnp(r.getBricksObserved());
     case C::PEER_LIVENESS: {
       peer_liveness pl;
       for (auto ch : r.getPeerLiveness())
@@ -274,6 +313,17 @@ std::string encode_peer(const cluster::peer& p) {
   capnp::MallocMessageBuilder mb;
   to_capnp(p, mb.initRoot<schema::PeerRecord>());
   return to_bytes(mb);
+}
+
+std::string encode_observation(const cluster::bricks_observed& o) {
+  capnp::MallocMessageBuilder mb;
+  to_capnp(o, mb.initRoot<schema::ServerObservation>());
+  return to_bytes(mb);
+}
+
+cluster::bricks_observed decode_observation(std::string_view bytes) {
+  return read<schema::ServerObservation>(bytes, "brick observation",
+                                         [](auto r) { return from_capnp(r); });
 }
 
 cluster::peer decode_peer(std::string_view bytes) {

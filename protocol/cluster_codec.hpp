@@ -26,6 +26,10 @@ cluster::volume decode_volume(std::string_view bytes, std::uint32_t& brick_count
 std::string encode_brick(const cluster::brick& b);
 cluster::brick decode_brick(std::string_view bytes);
 
+/// A server's brick report (/gd/observed/<uuid>).
+std::string encode_observation(const cluster::bricks_observed& o);
+cluster::bricks_observed decode_observation(std::string_view bytes);
+
 /// What a `command` log entry carries: a KV write or a cluster change.
 using log_command = std::variant<kv::write_request, cluster::command>;
 

@@ -101,6 +101,9 @@ const char* command_name(const command& c) {
     const char* operator()(const peer_liveness&) const {
       return "peer liveness";
     }
+    const char* operator()(const bricks_observed&) const {
+      return "bricks observed";
+    }
     const char* operator()(const replace_brick&) const {
       return "volume replace-brick";
     }

@@ -248,10 +248,40 @@ struct peer_liveness {
   std::vector<change> changes;
 };
 
+/// One brick process as its server's node agent sees it.
+struct brick_observation {
+  std::string volume;
+  std::string path;
+  /// Its glusterfsd runs and signed in.
+  bool online = false;
+  /// TCP port and process id; 0 = none.
+  std::uint32_t port = 0;
+  std::uint32_t pid = 0;
+  /// Why it does not run (its last start failure); "" if none.
+  std::string error;
+
+  friend bool operator==(const brick_observation& a,
+                         const brick_observation& b) {
+    return a.volume == b.volume && a.path == b.path && a.online == b.online
+           && a.port == b.port && a.pid == b.pid && a.error == b.error;
+  }
+};
+
+/// A server's report of every brick process it runs (replaces the previous
+/// one). Accepted only from that server's own session or from a monitor.
+struct bricks_observed {
+  std::string uuid;
+  std::vector<brick_observation> bricks;
+
+  friend bool operator==(const bricks_observed& a, const bricks_observed& b) {
+    return a.uuid == b.uuid && a.bricks == b.bricks;
+  }
+};
+
 using command = std::variant<peer_add, peer_remove, volume_create, volume_start,
                              volume_stop, volume_delete, volume_set,
                              volume_reset, add_brick, remove_brick,
-                             replace_brick, peer_liveness>;
+                             replace_brick, peer_liveness, bricks_observed>;
 
 /// Returns the gluster command a command stands for, e.g. "volume create"
 /// or "peer probe" (for messages like "volume create: v1: failed: ...").

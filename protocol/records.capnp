@@ -148,6 +148,22 @@ struct BrickRecord {
   decommissioned @5 :Bool;  # being removed (remove-brick start)
 }
 
+# What a server's node agent last reported of the brick processes it runs
+# (/gd/observed/<uuid>); committed only when it changes.
+struct ServerObservation {
+  uuid @0 :Text;
+  bricks @1 :List(BrickObservation);
+
+  struct BrickObservation {
+    volume @0 :Text;
+    path @1 :Text;
+    online @2 :Bool;        # its glusterfsd runs and signed in
+    port @3 :UInt32;        # TCP port, 0 = none
+    pid @4 :UInt32;         # process id, 0 = none
+    error @5 :Text;         # why it does not run (last failure), "" if none
+  }
+}
+
 struct BrickSpec {
   host @0 :Text;
   path @1 :Text;
@@ -169,6 +185,7 @@ struct ClusterCommand {
     removeBrick @9 :RemoveBrick;
     replaceBrick @10 :ReplaceBrick;
     peerLiveness @11 :List(LivenessChange);
+    bricksObserved @12 :ServerObservation;
   }
 
   # A committed up/down transition, proposed by the monitor leader from the

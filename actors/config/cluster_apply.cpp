@@ -236,6 +236,7 @@ private:
                "replace-brick or remove-brick command with force to remove "
                "all bricks from the peer and attempt the peer detach again.");
     edit_.del(keys::peer(p->uuid));
+    edit_.del(keys::observed(p->uuid));
     // Every name of the peer: its hostname, address hosts and aliases.
     kv::range_request r;
     r.range.key = keys::peer_host("");
@@ -243,6 +244,17 @@ private:
     for (const auto& kv : batch_.range(r).kvs)
       if (kv.value == p->uuid)
         edit_.del(kv.key);
+  }
+
+  /// Replaces the server's report; a report of a server no longer in the
+  /// pool is skipped (it was detached meanwhile), an unchanged one writes
+  /// nothing.
+  void apply(const bricks_observed& c) {
+    if (!model_.peer_by_uuid(c.uuid))
+      return;
+    if (auto now = model_.observed_on(c.uuid); now && *now == c)
+      return;
+    edit_.put(keys::observed(c.uuid), proto::encode_observation(c));
   }
 
   void apply(const peer_liveness& c) {

@@ -112,6 +112,47 @@ query_result<std::vector<option_value>> options_query(const model_reader& m,
   return out;
 }
 
+query_result<std::vector<volume_info>> volume_status_query(
+  const model_reader& m, const std::string& name) {
+  query_result<std::vector<volume_info>> out;
+  auto vols = volumes_query(m, name);
+  out.st = std::move(vols.st);
+  if (!out.st.ok())
+    return out;
+  // Each server's peer record and report, read once.
+  std::map<std::string, std::pair<bool, std::optional<bricks_observed>>> servers;
+  for (auto& v : vols.value) {
+    volume_info vi;
+    vi.observed.resize(v.bricks.size());
+    for (std::size_t i = 0; i < v.bricks.size(); ++i) {
+      const auto& b = v.bricks[i];
+      auto it = servers.find(b.peer_uuid);
+      if (it == servers.end()) {
+        auto p = m.peer_by_uuid(b.peer_uuid);
+        it = servers
+               .emplace(b.peer_uuid,
+                        std::make_pair(p && !p->down, m.observed_on(b.peer_uuid)))
+               .first;
+      }
+      const auto& [up, report] = it->second;
+      if (!report)
+        continue;
+      for (const auto& o : report->bricks) {
+        if (o.volume != v.name || o.path != b.path)
+          continue;
+        auto& st = vi.observed[i];
+        st.online = up && o.online;
+        st.port = st.online ? o.port : 0;
+        st.pid = st.online ? o.pid : 0;
+        break;
+      }
+    }
+    vi.volume = std::move(v);
+    out.value.push_back(std::move(vi));
+  }
+  return out;
+}
+
 query_result<volfile> volfile_query(const model_reader& m,
                                     const std::string& name,
                                     const std::string& brick_name,
@@ -189,6 +230,9 @@ query_result<model_answer> run_query(const model_reader& m,
     query_result<model_answer> operator()(const ask::volfile& a) const {
       return widen(volfile_query(m, a.volume, a.brick, a.client));
     }
+    query_result<model_answer> operator()(const ask::volume_status& a) const {
+      return widen(volume_status_query(m, a.name));
+    }
   };
   return std::visit(visitor{m}, q);
 }
@@ -196,7 +240,7 @@ query_result<model_answer> run_query(const model_reader& m,
 const char* query_name(const model_query& q) {
   static const char* const names[]
     = {"peers", "peer_by_host", "volumes", "volume_names", "options",
-       "volfile"};
+       "volfile", "volume_status"};
   return names[q.index()];
 }
 

@@ -28,6 +28,12 @@ struct query_result {
 query_result<std::vector<volume>> volumes_query(const model_reader& m,
                                                 const std::string& name);
 
+/// As volumes_query, with each brick's observed state (volume_info::
+/// observed): online only while its server is committed up and its node
+/// agent last reported the brick online; port and pid as reported.
+query_result<std::vector<volume_info>> volume_status_query(
+  const model_reader& m, const std::string& name);
+
 /// `volume get NAME KEY|all`: the option (or every option, for "all") with
 /// the value in force and its default. NAME "all": the cluster-wide
 /// options. Errors: unknown volume, unknown option (with a suggestion),
@@ -69,6 +75,10 @@ struct options {
   std::string volume;
   std::string key;
 };
+/// As volume_status_query.
+struct volume_status {
+  std::string name;
+};
 /// As volfile_query.
 struct volfile {
   std::string volume;
@@ -79,16 +89,18 @@ struct volfile {
 } // namespace ask
 
 using model_query = std::variant<ask::peers, ask::peer_by_host, ask::volumes,
-                                 ask::volume_names, ask::options, ask::volfile>;
+                                 ask::volume_names, ask::options, ask::volfile,
+                                 ask::volume_status>;
 
 /// The answer of a model_query; the alternative matches the query's:
 /// peers -> vector<peer>, peer_by_host -> optional<peer>, volumes ->
 /// vector<volume>, volume_names -> vector<string>, options ->
-/// vector<option_value>, volfile -> volfile.
+/// vector<option_value>, volfile -> volfile, volume_status ->
+/// vector<volume_info>.
 using model_answer
   = std::variant<std::vector<peer>, std::optional<peer>, std::vector<volume>,
                  std::vector<std::string>, std::vector<option_value>,
-                 cluster::volfile>;
+                 cluster::volfile, std::vector<volume_info>>;
 
 /// Runs `q` on `m`. Its status says what is missing (not_found, invalid);
 /// the value is meaningful only if st.ok(). Throws store::store_error if

@@ -68,6 +68,10 @@ std::string cluster_options() {
   return "/gd/cluster/options/";
 }
 
+std::string observed(const std::string& peer_uuid) {
+  return "/gd/observed/" + peer_uuid;
+}
+
 } // namespace keys
 
 model_reader::model_reader(range_reader read) : read_(std::move(read)) {
@@ -219,6 +223,15 @@ model_reader::brick_paths_on(const std::string& uuid) const {
   for (auto& kv : prefix(p).kvs)
     out.emplace(kv.key.substr(p.size()), std::move(kv.value));
   return out;
+}
+
+std::optional<bricks_observed>
+model_reader::observed_on(const std::string& uuid) const {
+  auto key = keys::observed(uuid);
+  auto v = get(key);
+  if (!v)
+    return std::nullopt;
+  return decode_stored(key, [&] { return proto::decode_observation(*v); });
 }
 
 std::map<std::string, std::string> model_reader::cluster_options() const {

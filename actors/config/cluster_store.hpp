@@ -11,6 +11,8 @@
 //   /gd/volumes/<name>/options/<key>      the option's value, as text
 //   /gd/brick-paths/<uuid>:<path>         the volume using that brick path
 //   /gd/cluster/options/<key>             a cluster-wide option's value
+//   /gd/observed/<uuid>                   ServerObservation: the brick
+//                                         processes that server runs
 //
 // Keys under /gd/ belong to the model: the KV API refuses to write them.
 
@@ -46,6 +48,7 @@ std::string brick_path(const std::string& peer_uuid, const std::string& path);
 std::string brick_paths(const std::string& peer_uuid);
 std::string cluster_option(const std::string& key);
 std::string cluster_options();
+std::string observed(const std::string& peer_uuid);
 
 } // namespace keys
 
@@ -77,6 +80,9 @@ public:
   std::map<std::string, std::string> brick_paths_on(const std::string& uuid) const;
 
   std::map<std::string, std::string> cluster_options() const;
+
+  /// What server `uuid` last reported of its brick processes, if anything.
+  std::optional<bricks_observed> observed_on(const std::string& uuid) const;
 
 private:
   kv::range_result prefix(const std::string& p, bool keys_only = false) const;

@@ -205,7 +205,8 @@ std::string brick_volfile_id(const volume& v, const brick& b) {
 }
 
 std::string brick_volfile(const volume& v, const brick& b,
-                          const std::map<std::string, std::string>& cluster_options) {
+                          const std::map<std::string, std::string>& cluster_options,
+                          const std::string& bind_address) {
   const effective_options eff{v, cluster_options};
   constexpr auto kind = option_graph::brick;
   graph g;
@@ -245,8 +246,11 @@ std::string brick_volfile(const volume& v, const brick& b,
   // why: the brick's io-stats is named after the brick path: clients name
   // it as their remote-subvolume, and protocol/server authenticates by it.
   stack("debug/io-stats", b.path, {{"unique-id", b.path}, {"volume-id", v.id}});
-  stack("protocol/server", named("protocol/server"),
-        {{"transport-type", transport_of(v)}, {"auth-path", b.path}});
+  std::vector<std::pair<std::string, std::string>> server_options = {
+    {"transport-type", transport_of(v)}, {"auth-path", b.path}};
+  if (!bind_address.empty())
+    server_options.emplace_back("transport.socket.bind-address", bind_address);
+  stack("protocol/server", named("protocol/server"), std::move(server_options));
   return render(g);
 }
 

@@ -42,9 +42,12 @@ std::string brick_volfile_id(const volume& v, const brick& b);
 
 /// The brick graph of `b`, a brick of `v`. `cluster_options` are the
 /// cluster-wide options (volume set all ...); the volume's own override
-/// them.
+/// them. A non-empty `bind_address` makes protocol/server listen on that
+/// address only (transport.socket.bind-address, as glusterd writes it when
+/// it runs with one): servers sharing a machine each bind their own.
 std::string brick_volfile(const volume& v, const brick& b,
-                          const std::map<std::string, std::string>& cluster_options);
+                          const std::map<std::string, std::string>& cluster_options,
+                          const std::string& bind_address = "");
 
 /// The client graph of `v`; "" if `v` has no bricks. Bricks are taken in
 /// `index` order, the one at position i being "<volume>-client-<i>", and

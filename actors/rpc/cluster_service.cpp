@@ -99,10 +99,30 @@ std::vector<T> decode_list(Reader list) {
   return out;
 }
 
+/// Why `caller` may not ask for `cmd`; "" if it may.
+std::string forbidden(const cluster_caller& caller, const cluster::command& cmd) {
+  using kind = cluster_caller::kind;
+  if (caller.who == kind::monitor)
+    return "";
+  if (std::holds_alternative<cluster::peer_liveness>(cmd))
+    return "peer liveness is committed by the monitors from the check-in "
+           "leases, not asked for by a client";
+  if (auto* o = std::get_if<cluster::bricks_observed>(&cmd)) {
+    if (caller.who != kind::server)
+      return "a brick report is taken only from the server's own session "
+             "(a proven credential), not from a client";
+    if (caller.uuid != o->uuid)
+      return "server " + caller.uuid + " may not report the bricks of "
+             + o->uuid;
+  }
+  return "";
+}
+
 class cluster_service final : public schema::Cluster::Server {
 public:
-  explicit cluster_service(rpc_context& ctx)
+  cluster_service(rpc_context& ctx, cluster_caller caller)
     : ctx_(ctx),
+      caller_(std::move(caller)),
       admission_(ctx, [this](cluster::command c) {
         return propose(std::move(c), 0);
       }) {
@@ -118,6 +138,16 @@ protected:
     } catch (const proto::decode_error& e) {
       to_wire(refused(status_code::invalid, e.what()),
               c.getResults().initResult());
+      return kj::READY_NOW;
+    }
+    if (auto why = forbidden(caller_, cmd); !why.empty()) {
+      ++ctx_.counters.forbidden_changes;
+      if (ctx_.log)
+        if (auto line = ctx_.membership_log.admit(
+              "refused a " + std::string(cluster::command_name(cmd))
+              + " change: " + why))
+          ctx_.log(*line);
+      to_wire(refused(status_code::invalid, why), c.getResults().initResult());
       return kj::READY_NOW;
     }
     if (auto* create = std::get_if<cluster::volume_create>(&cmd);
@@ -221,18 +251,7 @@ protected:
     auto name = text(c.getParams().getName());
     kj::Promise<model_result<list>> done = nullptr;
     if (monitor()) {
-      done = query<std::vector<cluster::volume>>(cluster::ask::volumes{name})
-               .then([](model_result<std::vector<cluster::volume>> r) {
-                 model_result<list> out;
-                 out.st = std::move(r.st);
-                 for (auto& v : r.value) {
-                   cluster::volume_info vi;
-                   vi.volume = std::move(v);
-                   vi.observed.resize(vi.volume.bricks.size());
-                   out.value.push_back(std::move(vi));
-                 }
-                 return out;
-               });
+      done = query<list>(cluster::ask::volume_status{name});
     } else {
       done = read_via_monitors<list>(
         [name](schema::Cluster::Client m) {
@@ -370,8 +389,7 @@ private:
         if (!should_forward(ctx_, o.st, hops))
           return kj::mv(o);
         auto address = o.st.leader.address;
-        auto r = ctx_.pool.management(address)
-                   .clusterRequest().send().getCluster().changeRequest();
+        auto r = leader_session(address).changeRequest();
         proto::to_capnp(cmd, r.initCommand());
         r.setHops(hops + 1);
         return r.send().then(
@@ -505,7 +523,29 @@ private:
     return r.send().getCluster();
   }
 
+  /// The leader's Cluster API for a change this monitor checked: a monitor
+  /// session (proved with the monitors' key), so the leader takes what
+  /// only monitors may relay.
+  schema::Cluster::Client leader_session(const std::string& address) {
+    auto mgmt = ctx_.pool.management(address);
+    if (!ctx_.membership.has_monitor_key)
+      return mgmt.clusterRequest().send().getCluster();
+    auto r = mgmt.serverSessionRequest();
+    membership::to_capnp(
+      monitor_proof(ctx_, membership::purpose::forward, address),
+      r.initProof());
+    return r.send().getCluster();
+  }
+
+public:
+  /// propose() for this daemon itself.
+  kj::Promise<change_outcome> propose_own(cluster::command cmd) {
+    return propose(std::move(cmd), 0);
+  }
+
+private:
   rpc_context& ctx_;
+  cluster_caller caller_;
   /// Monitors: peer probe and detach.
   membership::pool_admission admission_;
   /// Agents: the index in ctx.monitors to try first.
@@ -514,8 +554,17 @@ private:
 
 } // namespace
 
-schema::Cluster::Client make_cluster_service(rpc_context& ctx) {
-  return kj::heap<cluster_service>(ctx);
+schema::Cluster::Client make_cluster_service(rpc_context& ctx,
+                                             cluster_caller caller) {
+  return kj::heap<cluster_service>(ctx, std::move(caller));
+}
+
+kj::Promise<change_outcome> propose_as_self(rpc_context& ctx,
+                                            cluster::command cmd) {
+  auto self = kj::heap<cluster_service>(
+    ctx, cluster_caller{cluster_caller::kind::monitor, {}});
+  auto done = self->propose_own(std::move(cmd));
+  return done.attach(kj::mv(self));
 }
 
 } // namespace gd::rpc

@@ -241,6 +241,19 @@ membership::proof server_proof(rpc_context& ctx, const std::string& target) {
                                 ctx.membership.stamps.next(), target);
 }
 
+std::string check_monitor_session(rpc_context& ctx, const membership::proof& pr,
+                                  const std::string& peer) {
+  auto& link = ctx.membership;
+  if (!link.has_monitor_key)
+    return "this daemon holds no cluster secret";
+  auto r = membership::check_monitor_proof(link.monitor_key, link.replays,
+                                           membership::purpose::forward, pr,
+                                           ctx.self.address, wall_us());
+  if (!r.ok())
+    note_refusal(ctx, r, "monitor session", pr.who, peer);
+  return r.error;
+}
+
 std::string check_raft_link(rpc_context& ctx, const membership::proof& pr,
                             const std::string& peer) {
   auto& link = ctx.membership;

@@ -92,6 +92,12 @@ std::string check_server_session(rpc_context& ctx, const membership::proof& pr,
 /// `target`. Precondition: it holds a credential.
 membership::proof server_proof(rpc_context& ctx, const std::string& target);
 
+/// Checks a monitor's proof for a session of calls it relays (a follower
+/// forwarding a checked change to the leader; Management.serverSession with
+/// a proof naming a monitor): "" or why refused (counted and logged).
+std::string check_monitor_session(rpc_context& ctx, const membership::proof& pr,
+                                  const std::string& peer);
+
 /// Checks a Raft link's proof (Management.raftPeer): "" or why refused
 /// (counted and logged with `peer`).
 std::string check_raft_link(rpc_context& ctx, const membership::proof& pr,

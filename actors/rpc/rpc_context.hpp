@@ -23,6 +23,11 @@
 #include "actors/raft/raft_actor.hpp"
 #include "actors/rpc/log_limiter.hpp"
 #include "actors/rpc/membership_service.hpp"
+#include "actors/rpc/onc_door.hpp"
+
+namespace gd::node {
+class brick_agent;
+}
 
 namespace gd::rpc {
 
@@ -72,6 +77,9 @@ struct rpc_counters {
   std::uint64_t refused_connections = 0;
   /// accept() failures (e.g. out of file descriptors); each is retried.
   std::uint64_t accept_errors = 0;
+  /// Cluster changes refused because the caller may not ask for them
+  /// (liveness from a client, a brick report for another server).
+  std::uint64_t forbidden_changes = 0;
 };
 
 struct rpc_context {
@@ -127,6 +135,11 @@ struct rpc_context {
   /// Returns "" or why it could not. Null: agents refuse to be adopted.
   std::function<std::string(const std::optional<membership::key>&)>
     save_credential;
+  /// The node agent's bricks: model copy, glusterfsd supervision, the
+  /// service of both management-port doors. Null if not enabled.
+  std::shared_ptr<node::brick_agent> bricks;
+  /// What the ONC RPC door saw.
+  onc_counters onc;
 };
 
 /// `p`, or a DISCONNECTED failure once the daemon starts to stop.

@@ -1,6 +1,7 @@
 #include "actors/rpc/rpc_node.hpp"
 
 #include <algorithm>
+#include <array>
 #include <list>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +17,7 @@
 #include "actors/rpc/inspected_stream.hpp"
 #include "actors/rpc/kj_loop.hpp"
 #include "actors/rpc/log_limiter.hpp"
+#include "actors/rpc/onc_door.hpp"
 #include "actors/rpc/peer_pool.hpp"
 #include "actors/membership/pool_admission.hpp"
 #include "actors/membership/proof_codec.hpp"
@@ -82,7 +84,7 @@ struct kj_side {
           io.provider->getTimer(), {}, {}, cfg.log, {}, 0, {}, {}, {}, {}, {},
           cfg.monitors, cfg.save_membership, rpc_counters{}, log_limiter{},
           nullptr, &io, {}, log_limiter{}, cfg.checkin_interval,
-          cfg.save_credential},
+          cfg.save_credential, nullptr, onc_counters{}},
       log(cfg.log),
       max_connections(cfg.max_connections),
       tasks(errors) {
@@ -111,6 +113,8 @@ struct kj_side {
     // own agent starts once its actors are attached.
     if (!cfg.self.monitor)
       node::restart_checkin(ctx);
+    if (cfg.bricks)
+      ctx.bricks = std::make_shared<node::brick_agent>(ctx, *cfg.bricks);
   }
 
   /// The first half of the teardown: stops taking connections, closes
@@ -124,6 +128,9 @@ struct kj_side {
     // why: the RPC systems go, but calls in flight on them live on (their
     // connection state holds them) until their chains end.
     connections.clear();
+    // why: ONC connections refer to the brick service: they go first.
+    onc_tasks = nullptr;
+    ctx.bricks.reset();
     ctx.watches.clear();
     ctx.membership.checkin_task = nullptr;
     ctx.membership.checkin.reset();
@@ -184,7 +191,7 @@ struct kj_side {
   /// Serves a freshly accepted connection, or closes it at once (logged,
   /// rate-limited) if `max_connections` are open.
   void take(kj::Own<kj::AsyncIoStream> s) {
-    if (connections.size() >= max_connections) {
+    if (connections.size() + onc_open >= max_connections) {
       ++ctx.counters.refused_connections;
       if (auto line = refuse_log.admit(
             "refused a connection from " + peer_address(*s) + ": "
@@ -193,6 +200,39 @@ struct kj_side {
         say(*line);
       return;
     }
+    // Which protocol: GlusterFS's ONC RPC (a record-marking header, top bit
+    // set) or Cap'n Proto (a segment count, far below 2^7).
+    auto first = kj::heap<std::array<char, 4>>();
+    auto* buf = first->data();
+    auto& stream = *s;
+    ++onc_open; // why: counts as open while it is being sniffed
+    tasks.add(stream.tryRead(buf, 4, 4)
+                .then([this, s = kj::mv(s), first = kj::mv(first)](
+                        std::size_t n) mutable {
+                  --onc_open;
+                  if (n < 4)
+                    return; // closed before saying anything
+                  std::string head(first->data(), 4);
+                  if (static_cast<unsigned char>(head[0]) & 0x80)
+                    return take_onc(kj::mv(s), std::move(head));
+                  take_capnp(prefixed_stream(kj::mv(s), std::move(head)));
+                },
+                [this](kj::Exception&&) { --onc_open; }));
+  }
+
+  /// Serves a GlusterFS connection (bricks, FUSE and libgfapi clients).
+  void take_onc(kj::Own<kj::AsyncIoStream> s, std::string head) {
+    auto peer = peer_address(*s);
+    auto* service = ctx.bricks ? &ctx.bricks->service() : nullptr;
+    ++onc_open;
+    onc_tasks->add(serve_onc_connection(kj::mv(s), std::move(head), peer,
+                                        service, ctx.onc, onc_door_settings{},
+                                        log)
+                     .attach(kj::defer([this]() { --onc_open; })));
+  }
+
+  /// Serves a Cap'n Proto connection.
+  void take_capnp(kj::Own<kj::AsyncIoStream> s) {
     auto peer = peer_address(*s);
     auto c = kj::heap<server_connection>(kj::mv(s),
                                          make_bootstrap(ctx, std::move(peer)),
@@ -263,6 +303,10 @@ struct kj_side {
   std::vector<kj::Promise<void>> accept_loops;
   std::list<kj::Own<server_connection>> connections;
   kj::TaskSet tasks;
+  /// ONC RPC connections (and ones still being sniffed), for the limit.
+  std::size_t onc_open = 0;
+  /// The ONC RPC connections; dropped first at teardown.
+  kj::Own<kj::TaskSet> onc_tasks = kj::heap<kj::TaskSet>(errors);
 };
 
 namespace {

@@ -15,6 +15,7 @@
 
 #include "actors/config/config_actor.hpp"
 #include "actors/raft/raft_actor.hpp"
+#include "actors/node/brick_agent.hpp"
 #include "actors/rpc/rpc_context.hpp"
 
 namespace gd::rpc {
@@ -48,6 +49,9 @@ struct rpc_node_config {
   /// Monitors: how often taken check-ins go to the membership actor and a
   /// digest to the other monitors.
   std::chrono::milliseconds digest_interval{100};
+  /// The node agent's bricks (volfiles, portmap, glusterfsd supervision);
+  /// nullopt: none (GlusterFS processes get errors).
+  std::optional<node::brick_agent_settings> bricks;
 };
 
 class rpc_node {

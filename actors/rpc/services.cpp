@@ -21,6 +21,7 @@
 #include "protocol/monitor.capnp.h"
 #include "protocol/raft_capnp.hpp"
 #include "protocol/records_capnp.hpp"
+#include "protocol/uuid.hpp"
 
 namespace gd::rpc {
 
@@ -711,10 +712,20 @@ protected:
   }
 
   kj::Promise<void> serverSession(ServerSessionContext c) override {
-    auto err = check_server_session(
-      ctx_, membership::from_capnp(c.getParams().getProof()), peer_);
+    auto pr = membership::from_capnp(c.getParams().getProof());
+    // why: a server proves a credential bound to its UUID; a monitor proves
+    // the monitors' key under its member name (never a UUID).
+    cluster_caller caller;
+    std::string err;
+    if (valid_uuid(pr.who)) {
+      err = check_server_session(ctx_, pr, peer_);
+      caller = {cluster_caller::kind::server, pr.who};
+    } else {
+      err = check_monitor_session(ctx_, pr, peer_);
+      caller = {cluster_caller::kind::monitor, {}};
+    }
     KJ_REQUIRE(err.empty(), "refused the server session", err);
-    c.getResults().setCluster(cluster_);
+    c.getResults().setCluster(make_cluster_service(ctx_, std::move(caller)));
     return kj::READY_NOW;
   }
 

@@ -301,6 +301,10 @@ int run(const options& o) {
                       + std::to_string(o.checkin_interval_ms) + " ms)");
   if (o.up_after_ms < 0)
     throw usage_error("--up-after must not be negative");
+  if (o.bricks == "on" && ::access(o.glusterfsd.c_str(), X_OK) != 0)
+    throw usage_error("--glusterfsd " + o.glusterfsd
+                      + " is not an executable (install Debian's "
+                        "glusterfs-server, or run with --bricks off)");
   raise_descriptor_limit(o.max_connections);
 
   // why: block the stop signals before any thread starts, so only the
@@ -473,6 +477,12 @@ int run(const options& o) {
     rc.secret = secret;
     rc.credential = credential;
     rc.checkin_interval = std::chrono::milliseconds(o.checkin_interval_ms);
+    node::brick_agent_settings bricks;
+    bricks.supervise = o.bricks == "on";
+    bricks.glusterfsd = o.glusterfsd;
+    bricks.data_dir = o.data_dir;
+    bricks.base_port = o.brick_base_port;
+    rc.bricks = bricks;
     rc.save_credential = [data = o.data_dir](
                            const std::optional<membership::key>& k) {
       return save_credential(data, k);

@@ -49,6 +49,13 @@ struct options {
   /// (and logged). Each is a file descriptor: the daemon raises its soft
   /// descriptor limit to the hard one at start.
   std::size_t max_connections = 16384;
+  /// Run this server's glusterfsd bricks ("on"), or only serve volfiles and
+  /// the portmap ("off": the bricks are someone else's business).
+  std::string bricks = "on";
+  /// The glusterfsd binary the bricks run.
+  std::string glusterfsd = "/usr/sbin/glusterfsd";
+  /// The first TCP port given to a brick (glusterd's range: 49152-60999).
+  unsigned brick_base_port = 49152;
 };
 
 /// Bad flags or a flag combination that cannot work: exit status 2.

@@ -92,6 +92,18 @@ int main(int argc, char** argv) {
                  "logged")
     ->capture_default_str()
     ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
+  app.add_option("--bricks", o.bricks,
+                 "on: start and supervise this server's glusterfsd bricks; "
+                 "off: serve volfiles and ports only")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--glusterfsd", o.glusterfsd,
+                 "the glusterfsd binary bricks run")
+    ->capture_default_str();
+  app.add_option("--brick-base-port", o.brick_base_port,
+                 "the first TCP port given to a brick")
+    ->capture_default_str()
+    ->check(CLI::Range(1024u, 60999u));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -101,7 +101,8 @@ void test_cluster::start(std::size_t i, const std::string& join) {
                                    "--name", name(i),
                                    "--monitor",
                                    "--tick-ms", std::to_string(tick_ms_),
-                                   "--map-size", "64M"};
+                                   "--map-size", "64M",
+                                   "--bricks", run_bricks ? "on" : "off"};
   if (!join.empty()) {
     args.push_back("--join");
     args.push_back(join);
@@ -247,7 +248,8 @@ void test_cluster::start_agent(std::size_t k) {
                                    "--listen", agent_address(k),
                                    "--name", agent_name(k),
                                    "--tick-ms", std::to_string(tick_ms_),
-                                   "--map-size", "64M"};
+                                   "--map-size", "64M",
+                                   "--bricks", run_bricks ? "on" : "off"};
   agents_[k] = std::make_unique<daemon_process>(
     daemon_binary(), args, root_ + "/" + agent_name(k) + ".log");
   if (!wait_listening(agent_address(k), 10s))

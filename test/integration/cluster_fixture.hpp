@@ -43,6 +43,10 @@ public:
   /// to the daemon's own.
   std::vector<std::string> launcher;
   std::vector<std::string> extra_args;
+  /// Whether daemons started from now on run real glusterfsd bricks
+  /// (--bricks on). Off by default: most suites test the configuration
+  /// only, and their brick paths are made up.
+  bool run_bricks = false;
   std::string name(std::size_t i) const { return "m" + std::to_string(i + 1); }
   std::string address(std::size_t i) const;
   std::string data_dir(std::size_t i) const;
