@@ -11,6 +11,7 @@ using Monitor = import "monitor.capnp";
 using Raft = import "raft.capnp";
 using Cluster = import "cluster.capnp";
 using Membership = import "membership.capnp";
+using Brick = import "brick.capnp";
 
 struct NodeInfo {
   name @0 :Text;          # this daemon's name
@@ -57,6 +58,15 @@ interface Management {
   # holder of a valid join token (glusterd-actor --print-join-token).
   # error: "" or why refused.
   serverSession @9 (proof :Membership.Proof) -> (cluster :Cluster.Cluster);
+  checkBricks @10 (volumeId :Text, paths :List(Text), force :Bool)
+      -> (errors :List(Text), supervised :Bool);
+  # Read-only: may this server use each path as a brick of volume volumeId
+  # (glusterd's checks: absolute, creatable, not the root partition or a
+  # mount point unless force, not part of another volume)? errors[i] is ""
+  # or gluster's message. supervised: false if this server runs no bricks
+  # (--bricks off): nothing was checked.
+  brick @11 () -> (brick :Brick.BrickApi);
+  # The brick API (brick.capnp): volfiles, their changes, the portmap.
   # For servers forwarding calls to a monitor: the Cluster API for the
   # admitted server that proved its credential (proof purpose "forwarded
   # call", who = its peer UUID). Refused (exception) if the proof does not

@@ -41,6 +41,8 @@ public:
   brick_service& service() { return *service_; }
   model_mirror& mirror() { return *mirror_; }
   brick_supervisor* supervisor() { return supervisor_.get(); }
+  /// Runs `p` until it ends or this agent goes (failures are ignored).
+  void add_task(kj::Promise<void> p) { tasks_.add(kj::mv(p)); }
 
 private:
   struct quiet : kj::TaskSet::ErrorHandler {

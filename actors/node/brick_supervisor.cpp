@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -31,6 +33,17 @@ std::string file_stem(const std::string& volfile_id) {
   auto s = volfile_id;
   std::replace(s.begin(), s.end(), '/', '-');
   return s;
+}
+
+/// The brick's control socket (glusterfsd -S): a short name, since a unix
+/// socket path holds at most 107 bytes; under /tmp if the run dir's own
+/// path is too long.
+std::string socket_path(const std::string& run_dir, const std::string& volfile_id) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "%016zx.socket",
+                std::hash<std::string>{}(run_dir + "/" + volfile_id));
+  auto p = run_dir + "/" + name;
+  return p.size() < 100 ? p : std::string("/tmp/gd-brick-") + name;
 }
 
 } // namespace
@@ -311,7 +324,7 @@ void brick_supervisor::start(entry& e) {
   l.brick_path = e.path;
   l.port = e.port;
   l.pid_file = e.pid_file(settings_);
-  l.socket_file = settings_.run_dir + "/" + file_stem(e.volfile_id) + ".socket";
+  l.socket_file = socket_path(settings_.run_dir, e.volfile_id);
   l.log_file = settings_.log_dir + "/" + file_stem(e.volfile_id) + ".log";
   l.node_uuid = settings_.uuid;
   std::error_code ec;

@@ -12,6 +12,7 @@
 #include "actors/membership/pool_admission.hpp"
 #include "actors/membership/proof_codec.hpp"
 #include "actors/rpc/actor_bridge.hpp"
+#include "actors/rpc/brick_checks.hpp"
 #include "actors/rpc/service_support.hpp"
 #include "protocol/cluster_capnp.hpp"
 #include "protocol/kv_capnp.hpp"
@@ -157,10 +158,87 @@ protected:
         rb && rb->action == cluster::remove_brick::op::start
         && rb->task_id.empty())
       rb->task_id = random_uuid();
-    return propose(std::move(cmd), p.getHops())
-      .then([c](change_outcome o) mutable {
-        to_wire(o, c.getResults().initResult());
-      });
+    // why: checked where the command enters the monitors (a relay from a
+    // monitor was checked there).
+    bool check = monitor() && caller_.who != cluster_caller::kind::monitor;
+    auto checked = check ? check_bricks(cmd)
+                         : kj::Promise<std::string>(std::string{});
+    return checked.then([this, cmd = std::move(cmd), hops = p.getHops()](
+                          std::string refusal) mutable {
+      if (!refusal.empty())
+        return kj::Promise<change_outcome>(
+          refused(status_code::invalid, refusal));
+      return propose(std::move(cmd), hops);
+    }).then([c](change_outcome o) mutable {
+      to_wire(o, c.getResults().initResult());
+    });
+  }
+
+  /// The bricks a command puts to use, checked by their servers (see
+  /// brick_checks.hpp): "" or the first refusal.
+  kj::Promise<std::string> check_bricks(const cluster::command& cmd) {
+    brick_check_plan plan;
+    std::string volume_name;
+    bool start = false;
+    if (auto* c = std::get_if<cluster::volume_create>(&cmd)) {
+      plan.volume_id = c->id;
+      plan.force = c->force;
+      plan.bricks = c->bricks;
+    } else if (auto* c = std::get_if<cluster::add_brick>(&cmd)) {
+      volume_name = c->name;
+      plan.force = c->force;
+      plan.bricks = c->bricks;
+    } else if (auto* c = std::get_if<cluster::replace_brick>(&cmd)) {
+      volume_name = c->name;
+      plan.force = true; // "commit force" is the only form
+      plan.bricks = {c->new_brick};
+    } else if (std::holds_alternative<cluster::volume_start>(cmd)) {
+      volume_name = std::get<cluster::volume_start>(cmd).name;
+      // why: as glusterd: the partition and mount-point rules are create
+      // and add-brick's (where force overrides them); start checks only
+      // that each directory can still be a brick of this volume.
+      plan.force = true;
+      start = true;
+    } else {
+      return std::string{};
+    }
+    auto plan_ptr = std::make_shared<brick_check_plan>(std::move(plan));
+    kj::Promise<bool> have_volume = true;
+    if (!volume_name.empty())
+      have_volume =
+        query<std::vector<cluster::volume>>(cluster::ask::volumes{volume_name})
+          .then([plan_ptr, start](model_result<std::vector<cluster::volume>> r) {
+            // why: a volume that does not exist is the state machine's to
+            // refuse, in its words.
+            if (!r.st.ok() || r.value.empty())
+              return false;
+            const auto& v = r.value.front();
+            plan_ptr->volume_id = v.id;
+            if (start)
+              for (const auto& b : v.bricks)
+                plan_ptr->bricks.push_back({b.host, b.path});
+            return true;
+          });
+    return have_volume.then([this, plan_ptr](bool go) -> kj::Promise<std::string> {
+      if (!go || plan_ptr->bricks.empty())
+        return std::string{};
+      return query<std::vector<cluster::peer>>(cluster::ask::peers{})
+        .then([this, plan_ptr](model_result<std::vector<cluster::peer>> r)
+                -> kj::Promise<std::string> {
+          if (!r.st.ok())
+            return std::string{};
+          std::map<std::string, std::string> address_of;
+          for (const auto& p : r.value) {
+            if (p.addresses.empty())
+              continue;
+            address_of[p.hostname] = p.addresses.front();
+            for (const auto& a : p.addresses)
+              address_of[host_of(a)] = p.addresses.front();
+          }
+          return run_brick_checks(ctx_, std::move(*plan_ptr),
+                                  std::move(address_of), 5 * kj::SECONDS);
+        });
+    });
   }
 
   kj::Promise<void> peerProbe(PeerProbeContext c) override {

@@ -62,6 +62,18 @@ struct server_connection {
   }
 };
 
+/// Whether a connection's first 4 bytes start ONC RPC rather than Cap'n
+/// Proto. Cap'n Proto begins with its segment count - 1, a little-endian
+/// word below 512 (bytes 2 and 3 zero, byte 1 at most 1); we send and take
+/// at most 128 segments (byte 0 below 0x80). A record-marking header is a
+/// big-endian word: the last-fragment bit (0x80 in byte 0), or else a
+/// first fragment's length, which leaves bytes 1-3 all zero only for a
+/// multiple of 64 KiB (gluster sends whole records, with the bit).
+bool is_onc_start(const std::string& head) {
+  auto b = [&head](int i) { return static_cast<unsigned char>(head[i]); };
+  return (b(0) & 0x80) != 0 || b(1) > 1 || b(2) != 0 || b(3) != 0;
+}
+
 struct log_task_errors : kj::TaskSet::ErrorHandler {
   std::function<void(const std::string&)>* log = nullptr;
   void taskFailed(kj::Exception&& e) override {
@@ -200,8 +212,7 @@ struct kj_side {
         say(*line);
       return;
     }
-    // Which protocol: GlusterFS's ONC RPC (a record-marking header, top bit
-    // set) or Cap'n Proto (a segment count, far below 2^7).
+    // Which protocol: GlusterFS's ONC RPC or Cap'n Proto (is_onc_start).
     auto first = kj::heap<std::array<char, 4>>();
     auto* buf = first->data();
     auto& stream = *s;
@@ -213,7 +224,7 @@ struct kj_side {
                   if (n < 4)
                     return; // closed before saying anything
                   std::string head(first->data(), 4);
-                  if (static_cast<unsigned char>(head[0]) & 0x80)
+                  if (is_onc_start(head))
                     return take_onc(kj::mv(s), std::move(head));
                   take_capnp(prefixed_stream(kj::mv(s), std::move(head)));
                 },

@@ -8,6 +8,9 @@
 #include <kj/debug.h>
 
 #include "actors/rpc/actor_bridge.hpp"
+#include "actors/node/brick_agent.hpp"
+#include "actors/node/brick_prep.hpp"
+#include "actors/rpc/brick_api_service.hpp"
 #include "actors/rpc/cluster_service.hpp"
 #include "actors/membership/proof_codec.hpp"
 #include "actors/rpc/kj_loop.hpp"
@@ -655,6 +658,9 @@ private:
 
 // -- bootstrap ------------------------------------------------------------------
 
+/// The most paths one checkBricks call may name.
+constexpr unsigned max_checked_bricks = 4096;
+
 class management_service final : public schema::Management::Server {
 public:
   management_service(rpc_context& ctx, std::string peer)
@@ -726,6 +732,29 @@ protected:
     }
     KJ_REQUIRE(err.empty(), "refused the server session", err);
     c.getResults().setCluster(make_cluster_service(ctx_, std::move(caller)));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> checkBricks(CheckBricksContext c) override {
+    auto p = c.getParams();
+    auto res = c.getResults();
+    auto paths = p.getPaths();
+    KJ_REQUIRE(paths.size() <= max_checked_bricks,
+               "checkBricks: too many paths", paths.size());
+    auto errors = res.initErrors(paths.size());
+    bool supervised = ctx_.bricks && ctx_.bricks->supervisor() != nullptr;
+    res.setSupervised(supervised);
+    if (!supervised)
+      return kj::READY_NOW;
+    auto volume_id = text(p.getVolumeId());
+    for (unsigned i = 0; i < paths.size(); ++i)
+      errors.set(i, node::check_brick(ctx_.self.name, text(paths[i]),
+                                      volume_id, p.getForce()));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> brick(BrickContext c) override {
+    c.getResults().setBrick(make_brick_api(ctx_, peer_));
     return kj::READY_NOW;
   }
 

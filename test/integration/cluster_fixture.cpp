@@ -22,8 +22,10 @@ using namespace std::chrono_literals;
 // -- test_cluster -----------------------------------------------------------------
 
 test_cluster::test_cluster(std::string root, std::string ip_prefix,
-                           std::size_t n, int tick_ms)
-  : root_(std::move(root)),
+                           std::size_t n, int tick_ms, bool real_bricks)
+  : run_bricks(real_bricks),
+    host_names(real_bricks),
+    root_(std::move(root)),
     prefix_(std::move(ip_prefix)),
     initial_(n),
     tick_ms_(tick_ms) {

@@ -31,8 +31,10 @@ public:
   /// Starts `n` monitors that bootstrap a cluster together. `ip_prefix` is
   /// like "127.7.1" (tests use their own blocks, so they can run beside a
   /// dev cluster and each other).
+  /// `real_bricks`: the daemons run glusterfsd bricks and are named by
+  /// their host address (run_bricks and host_names, from the start).
   test_cluster(std::string root, std::string ip_prefix, std::size_t n,
-               int tick_ms = 50);
+               int tick_ms = 50, bool real_bricks = false);
   /// Kills every daemon and removes `root`.
   ~test_cluster();
 
@@ -47,7 +49,13 @@ public:
   /// (--bricks on). Off by default: most suites test the configuration
   /// only, and their brick paths are made up.
   bool run_bricks = false;
-  std::string name(std::size_t i) const { return "m" + std::to_string(i + 1); }
+  /// Name daemons by their host address (as ./dev up does) instead of
+  /// m1.. / a1..: brick hosts then resolve for real GlusterFS clients. Set
+  /// before the first start.
+  bool host_names = false;
+  std::string name(std::size_t i) const {
+    return host_names ? host(i) : "m" + std::to_string(i + 1);
+  }
   std::string address(std::size_t i) const;
   std::string data_dir(std::size_t i) const;
   daemon_process& process(std::size_t i) { return *procs_.at(i); }
@@ -95,7 +103,7 @@ public:
   void kill9_agent(std::size_t k);
   std::size_t agent_count() const { return agents_.size(); }
   std::string agent_name(std::size_t k) const {
-    return "a" + std::to_string(k + 1);
+    return host_names ? agent_host(k) : "a" + std::to_string(k + 1);
   }
   std::string agent_host(std::size_t k) const;
   std::string agent_address(std::size_t k) const;
