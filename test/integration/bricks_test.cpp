@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -149,17 +150,25 @@ spawn_result gfapi(const std::string& host, const std::string& volume,
   return out;
 }
 
-/// The suite's cluster: 3 monitors running real bricks.
+/// The suite's cluster: 3 monitors and 3 agents (servers without a
+/// monitor), all running real bricks.
 struct bricks_env {
   std::string root = "/tmp/gd-bricks-" + std::to_string(::getpid());
   test_cluster c{root + "/cluster", prefix, 3, 50, true};
 
   bricks_env() {
     c.wait_for_leader(20s);
+    for (int k = 0; k < 3; ++k) {
+      auto a = c.add_agent();
+      bool probed = eventually(20s, [&] {
+        return gl({"peer", "probe", c.agent_host(a)}).code == 0;
+      });
+      BOOST_REQUIRE_MESSAGE(probed, c.logs());
+    }
     // Every monitor registers itself as a peer of the pool.
     bool pool = eventually(20s, [&] {
       auto r = gl({"peer", "status"});
-      return r.code == 0 && contains(r.out, "Number of Peers: 2")
+      return r.code == 0 && contains(r.out, "Number of Peers: 5")
              && contains(r.out, host(1)) && contains(r.out, host(2));
     });
     BOOST_REQUIRE_MESSAGE(pool, c.logs());
@@ -173,6 +182,11 @@ struct bricks_env {
         c.process(i).kill9();
         c.process(i).wait(10s);
       }
+    for (std::size_t k = 0; k < c.agent_count(); ++k)
+      if (c.agent(k).running()) {
+        c.agent(k).kill9();
+        c.agent(k).wait(10s);
+      }
     kill_bricks(root);
     std::error_code ec;
     fsys::remove_all(root, ec);
@@ -181,6 +195,10 @@ struct bricks_env {
   std::string host(std::size_t i) const { return c.host(i); }
   std::string brick(std::size_t i, const std::string& name) const {
     return host(i) + ":" + root + "/bricks/" + name;
+  }
+  /// A brick on agent k (a server without a monitor).
+  std::string agent_brick(std::size_t k, const std::string& name) const {
+    return c.agent_host(k) + ":" + root + "/bricks/" + name;
   }
   std::string brick_dir(const std::string& name) const {
     return root + "/bricks/" + name;
@@ -266,12 +284,12 @@ BOOST_AUTO_TEST_CASE(a_replica_volume_runs_real_bricks_and_serves_libgfapi) {
 
 BOOST_AUTO_TEST_CASE(distribute_and_disperse_volumes_load_and_serve) {
   auto& e = *env;
-  auto d = e.gl({"volume", "create", "d2", e.brick(0, "d2a"), e.brick(1, "d2b"),
-                 "force"});
+  auto d = e.gl({"volume", "create", "d2", e.brick(0, "d2a"),
+                 e.agent_brick(0, "d2b"), "force"});
   BOOST_REQUIRE_MESSAGE(d.code == 0, d.out << d.err);
   auto x = e.gl({"volume", "create", "x3", "disperse", "3", "redundancy", "1",
-                 e.brick(0, "x3a"), e.brick(1, "x3b"), e.brick(2, "x3c"),
-                 "force"});
+                 e.agent_brick(0, "x3a"), e.agent_brick(1, "x3b"),
+                 e.agent_brick(2, "x3c"), "force"});
   BOOST_REQUIRE_MESSAGE(x.code == 0, x.out << x.err);
   for (const char* vol : {"d2", "x3"}) {
     auto st = e.gl({"volume", "start", vol});
@@ -291,6 +309,45 @@ BOOST_AUTO_TEST_CASE(distribute_and_disperse_volumes_load_and_serve) {
     on_a += fsys::exists(e.brick_dir("d2a") + "/f-" + std::to_string(i));
   BOOST_TEST(on_a > 0u);
   BOOST_TEST(on_a < 16u);
+}
+
+BOOST_AUTO_TEST_CASE(every_other_volume_type_loads_and_serves) {
+  auto& e = *env;
+  // distributed-replicate 2 x 3, arbiter (replica 3 arbiter 1),
+  // distributed-disperse 2 x (2 + 1): over monitors and agents.
+  std::vector<std::pair<std::string, std::vector<std::string>>> vols = {
+    {"dr", {"replica", "3", e.brick(0, "dr1"), e.brick(1, "dr2"),
+            e.agent_brick(0, "dr3"), e.brick(2, "dr4"), e.agent_brick(1, "dr5"),
+            e.agent_brick(2, "dr6")}},
+    {"ar", {"replica", "3", "arbiter", "1", e.agent_brick(0, "ar1"),
+            e.agent_brick(1, "ar2"), e.brick(0, "ar3")}},
+    {"dd", {"disperse", "3", "redundancy", "1", e.brick(0, "dd1"),
+            e.brick(1, "dd2"), e.brick(2, "dd3"), e.agent_brick(0, "dd4"),
+            e.agent_brick(1, "dd5"), e.agent_brick(2, "dd6")}},
+  };
+  for (const auto& [name, spec] : vols) {
+    std::vector<std::string> args = {"volume", "create", name};
+    args.insert(args.end(), spec.begin(), spec.end());
+    args.push_back("force");
+    auto cr = e.gl(args);
+    BOOST_REQUIRE_MESSAGE(cr.code == 0, name << ": " << cr.out << cr.err);
+    auto st = e.gl({"volume", "start", name});
+    BOOST_REQUIRE_MESSAGE(st.code == 0, name << ": " << st.out << st.err);
+  }
+  for (const auto& [name, spec] : vols) {
+    auto bricks = static_cast<std::size_t>(std::count_if(
+      spec.begin(), spec.end(),
+      [](const std::string& a) { return a.find(":/") != std::string::npos; }));
+    BOOST_REQUIRE_MESSAGE(e.all_online(name, bricks),
+                          name << ": " << e.last_status << e.c.logs());
+    BOOST_TEST(brick_pids(e.root, name).size() == bricks, name);
+    auto w = gfapi(e.c.agent_host(2), name, "write", "t", 12, 30000,
+                   e.log_file("w-" + name));
+    BOOST_REQUIRE_MESSAGE(w.code == 0, name << ": " << w.out);
+    auto v = gfapi(e.host(1), name, "verify", "t", 12, 30000,
+                   e.log_file("v-" + name));
+    BOOST_TEST(v.code == 0, name << ": " << v.out);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_brick_killed_with_9_is_restarted_and_clients_still_read) {
@@ -382,6 +439,25 @@ BOOST_AUTO_TEST_CASE(a_killed_agent_leaves_its_bricks_running_and_adopts_them) {
   BOOST_TEST(eventually(5s, [&] {
     return contains(e.c.process(2).log(), "adopted the running brick");
   }), e.c.process(2).log());
+}
+
+BOOST_AUTO_TEST_CASE(bricks_keep_running_while_the_monitors_have_no_quorum) {
+  auto& e = *env;
+  auto before = brick_pids(e.root, "r3");
+  BOOST_REQUIRE_EQUAL(before.size(), 3u);
+  // Two of three monitors gone: no quorum; every brick keeps running, the
+  // agents (which lost their monitors too) start or stop nothing.
+  for (std::size_t i : {1, 2}) {
+    e.c.process(i).kill9();
+    e.c.process(i).wait(10s);
+  }
+  std::this_thread::sleep_for(4s);
+  BOOST_TEST((brick_pids(e.root, "r3") == before));
+  BOOST_TEST(brick_pids(e.root, "dr").size() == 6u);
+  for (std::size_t i : {1, 2})
+    e.c.start(i);
+  BOOST_REQUIRE(e.all_online("r3", 3));
+  BOOST_TEST((brick_pids(e.root, "r3") == before));
 }
 
 BOOST_AUTO_TEST_CASE(stop_leaves_no_brick_and_delete_frees_the_directory) {
