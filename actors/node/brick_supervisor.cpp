@@ -163,8 +163,47 @@ kj::Promise<void> brick_supervisor::run() {
     });
 }
 
+bool brick_supervisor::refresh_desired() {
+  auto reader = mirror_.store().reader();
+  existing_volumes_.clear();
+  for (auto& k : entries_)
+    k.second.desired = false;
+  bool table_changed = false;
+  for (const auto& v : reader.volumes()) {
+    existing_volumes_.insert(v.id);
+    if (v.status != cluster::volume_status::started)
+      continue;
+    for (const auto& b : v.bricks) {
+      if (b.peer_uuid != settings_.uuid)
+        continue;
+      auto key = key_of(v.name, b.path);
+      auto it = entries_.find(key);
+      if (it == entries_.end() || it->second.volume_id != v.id) {
+        if (it != entries_.end() && it->second.pid == 0
+            && it->second.launcher == 0)
+          entries_.erase(it);
+        else if (it != entries_.end())
+          continue; // the old volume's brick still stops first
+        entry e;
+        e.volume = v.name;
+        e.volume_id = v.id;
+        e.path = b.path;
+        it = entries_.emplace(key, std::move(e)).first;
+        table_changed = true;
+      }
+      auto& e = it->second;
+      e.desired = true;
+      auto vid = cluster::brick_volfile_id(v, b);
+      if (e.volfile_id != vid) {
+        e.volfile_id = vid;
+        table_changed = true;
+      }
+    }
+  }
+  return table_changed;
+}
+
 void brick_supervisor::reconcile() {
-  poked_ = false;
   auto now = clock::now();
   // Launchers first: they say whether a start worked.
   for (auto& [k, e] : entries_) {
@@ -198,41 +237,14 @@ void brick_supervisor::reconcile() {
     return;
   }
 
-  // What the model wants here.
-  auto reader = mirror_.store().reader();
-  std::set<std::string> existing_volumes;
-  for (auto& k : entries_)
-    k.second.desired = false;
+  // What the model wants here: read again only after the copy changed
+  // (decoding every volume at every poll would cost a large cluster).
   bool table_changed = false;
-  for (const auto& v : reader.volumes()) {
-    existing_volumes.insert(v.id);
-    if (v.status != cluster::volume_status::started)
-      continue;
-    for (const auto& b : v.bricks) {
-      if (b.peer_uuid != settings_.uuid)
-        continue;
-      auto key = key_of(v.name, b.path);
-      auto it = entries_.find(key);
-      if (it == entries_.end() || it->second.volume_id != v.id) {
-        if (it != entries_.end())
-          entries_.erase(it);
-        entry e;
-        e.volume = v.name;
-        e.volume_id = v.id;
-        e.path = b.path;
-        it = entries_.emplace(key, std::move(e)).first;
-        table_changed = true;
-      }
-      auto& e = it->second;
-      e.desired = true;
-      auto vid = cluster::brick_volfile_id(v, b);
-      if (e.volfile_id != vid) {
-        e.volfile_id = vid;
-        table_changed = true;
-      }
-    }
+  if (poked_ || !desired_known_) {
+    poked_ = false;
+    desired_known_ = true;
+    table_changed = refresh_desired();
   }
-
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto& e = it->second;
     // Is it running? (adopts a brick a previous run of the agent started)
@@ -293,7 +305,7 @@ void brick_supervisor::reconcile() {
     e.stop_sent = {};
     e.error.clear();
     e.failures = 0;
-    if (!existing_volumes.count(e.volume_id)) {
+    if (!existing_volumes_.count(e.volume_id)) {
       auto err = release_brick(e.path, e.volume_id);
       if (!err.empty() && log_)
         log_("bricks: volume " + e.volume + " was deleted but its brick "
@@ -302,6 +314,8 @@ void brick_supervisor::reconcile() {
       std::filesystem::remove(e.pid_file(settings_), ec);
       it = entries_.erase(it);
       table_changed = true;
+      // why: a new volume may want this path (deleted and made again).
+      poked_ = true;
       continue;
     }
     ++it;

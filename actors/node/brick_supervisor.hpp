@@ -26,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,9 @@ public:
 
 private:
   struct entry;
+  /// Marks the entries the model wants running here (adds new ones);
+  /// true if the port table changed.
+  bool refresh_desired();
   void load_table();
   void save_table();
   unsigned allocate_port(const std::string& except_key);
@@ -124,6 +128,9 @@ private:
   /// By "<volume>\t<path>".
   std::map<std::string, entry> entries_;
   bool poked_ = true;
+  bool desired_known_ = false;
+  /// Ids of the volumes the model has (a brick of another one is released).
+  std::set<std::string> existing_volumes_;
   bool reporting_ = false;
   std::optional<cluster::bricks_observed> reported_;
   quiet quiet_;

@@ -194,8 +194,8 @@ private:
     // Push FETCHSPEC when this volfile changes (once per id and connection).
     if (watched_.insert(req.key).second) {
       auto* self = this;
-      watches_.push_back(service_->watch(req.key, [self]() {
-        self->push_fetchspec();
+      watches_.push_back(service_->watch(req.key, [self, key = req.key]() {
+        self->push_fetchspec(key);
       }));
     }
     send(onc::reply_success(
@@ -256,10 +256,12 @@ private:
     unknown(c, onc::reply_proc_unavail(c.xid), "unknown procedure");
   }
 
-  void push_fetchspec() {
+  void push_fetchspec(const std::string& id) {
     if (closed_)
       return;
     ++counters_.fetchspec_pushes;
+    say("volfile " + id + " changed: told " + peer_
+        + " to fetch it again (FETCHSPEC)");
     send(onc::make_call(next_xid_++, onc::cbk::program, onc::cbk::version,
                         onc::cbk::proc_fetchspec, {}));
   }

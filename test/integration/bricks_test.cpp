@@ -414,6 +414,27 @@ BOOST_AUTO_TEST_CASE(a_fuse_mount_works_and_follows_volfile_changes) {
   e.mounts.pop_back();
 }
 
+BOOST_AUTO_TEST_CASE(a_brick_graph_change_reaches_the_running_bricks) {
+  auto& e = *env;
+  auto rows = status_rows(e.gl({"volume", "status", "r3"}));
+  BOOST_REQUIRE(rows.size() == 3u);
+  auto id = "r3." + e.host(0) + "." + (e.root + "/bricks/r3a").substr(1);
+  std::replace(id.begin() + 3 + e.host(0).size() + 1, id.end(), '/', '-');
+  auto set = e.gl({"volume", "set", "r3", "performance.io-thread-count", "24"});
+  BOOST_REQUIRE_MESSAGE(set.code == 0, set.out << set.err);
+  // The brick's daemon pushes FETCHSPEC on the brick's own connection; the
+  // brick fetches the new volfile and keeps running (same pid).
+  BOOST_TEST(eventually(10s, [&] {
+    return contains(e.c.process(0).log(), "volfile " + id + " changed: told");
+  }), e.c.process(0).log());
+  auto after = status_rows(e.gl({"volume", "status", "r3"}));
+  BOOST_REQUIRE(after.size() == 3u);
+  BOOST_TEST(after[0].pid == rows[0].pid);
+  BOOST_TEST(after[0].online == "Y");
+  auto v = gfapi(e.host(1), "r3", "verify", "g", 20, 65536, e.log_file("v4"));
+  BOOST_TEST(v.code == 0, v.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_killed_agent_leaves_its_bricks_running_and_adopts_them) {
   auto& e = *env;
   auto before = status_rows(e.gl({"volume", "status", "r3"}));
