@@ -79,6 +79,7 @@ struct Volfile {
 }
 
 struct VolfileResult { union { ok @0 :Volfile; failure @1 :Kv.Failure; } }
+struct RolesResult { union { ok @0 :List(Records.RoleRecord); failure @1 :Kv.Failure; } }
 
 interface Cluster {
   change @0 (command :Records.ClusterCommand, hops :UInt8) -> (result :ClusterChangeResult);
@@ -98,6 +99,8 @@ interface Cluster {
   # One option, or every option for key "all", with defaults; name "all":
   # the cluster-wide options.
   volfile @7 (name :Text, brick :Text, client :Bool) -> (result :VolfileResult);
+  roles @8 () -> (result :RolesResult);
+  # Every role the monitor leader assigned (committed), ordered by task.
   # The client volfile (client true, or no brick), or the one of brick
   # "HOST:/path".
 }

@@ -27,6 +27,10 @@ cluster::option_value from_capnp(schema::OptionValue::Reader r);
 void to_capnp(const cluster::change_done& d, schema::ClusterChangeDone::Builder b);
 cluster::change_done from_capnp(schema::ClusterChangeDone::Reader r);
 
+void to_capnp(const cluster::role_assignment& r, schema::RoleRecord::Builder b);
+/// Throws decode_error for an unknown kind or a missing task or volume.
+cluster::role_assignment from_capnp(schema::RoleRecord::Reader r);
+
 void to_capnp(const cluster::volfile& f, schema::Volfile::Builder b);
 cluster::volfile from_capnp(schema::Volfile::Reader r);
 

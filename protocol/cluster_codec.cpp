@@ -155,6 +155,35 @@ cluster::volume_status from_capnp(schema::VolumeStatus s) {
 
 } // namespace
 
+void to_capnp(const cluster::role_assignment& r, schema::RoleRecord::Builder b) {
+  b.setTask(r.task);
+  b.setKind(static_cast<std::uint8_t>(r.kind));
+  b.setVolume(r.volume);
+  b.setSet(r.set);
+  b.setHolder(r.holder);
+  b.setEpoch(r.epoch);
+  b.setSinceMs(r.since_ms);
+}
+
+cluster::role_assignment from_capnp(schema::RoleRecord::Reader r) {
+  cluster::role_assignment a;
+  a.task = str(r.getTask());
+  auto kind = r.getKind();
+  if (kind < 1 || kind > 3)
+    throw decode_error("role record: kind " + std::to_string(kind)
+                       + " is unknown");
+  a.kind = static_cast<cluster::role_kind>(kind);
+  a.volume = str(r.getVolume());
+  a.set = r.getSet();
+  a.holder = str(r.getHolder());
+  a.epoch = r.getEpoch();
+  a.since_ms = r.getSinceMs();
+  if (a.task.empty() || a.volume.empty())
+    throw decode_error("role record without a task or volume");
+  return a;
+}
+
+
 void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
   using namespace cluster;
   if (auto x = std::get_if<peer_add>(&c)) {
@@ -211,6 +240,14 @@ void to_capnp(const cluster::command& c, schema::ClusterCommand::Builder b) {
     r.setReplicaCount(x->replica_count);
   } else if (auto x = std::get_if<bricks_observed>(&c)) {
     to_capnp(*x, b.initBricksObserved());
+  } else if (auto x = std::get_if<roles_assign>(&c)) {
+    auto r = b.initRolesAssign();
+    auto set = r.initSet(static_cast<unsigned>(x->set.size()));
+    for (unsigned i = 0; i < x->set.size(); ++i)
+      to_capnp(x->set[i], set[i]);
+    auto rm = r.initRemove(static_cast<unsigned>(x->remove.size()));
+    for (unsigned i = 0; i < x->remove.size(); ++i)
+      rm.set(i, x->remove[i]);
   } else if (auto x = std::get_if<peer_liveness>(&c)) {
     auto l = b.initPeerLiveness(static_cast<unsigned>(x->changes.size()));
     for (unsigned i = 0; i < x->changes.size(); ++i) {
@@ -296,6 +333,15 @@ cluster::command from_capnp(schema::ClusterCommand::Reader r) {
     }
     case C::BRICKS_OBSERVED:
       return from_capnp(r.getBricksObserved());
+    case C::ROLES_ASSIGN: {
+      roles_assign ra;
+      auto x = r.getRolesAssign();
+      for (auto s : x.getSet())
+        ra.set.push_back(from_capnp(s));
+      for (auto t : x.getRemove())
+        ra.remove.push_back(str(t));
+      return ra;
+    }
     case C::PEER_LIVENESS: {
       peer_liveness pl;
       for (auto ch : r.getPeerLiveness())
@@ -324,6 +370,17 @@ std::string encode_observation(const cluster::bricks_observed& o) {
 cluster::bricks_observed decode_observation(std::string_view bytes) {
   return read<schema::ServerObservation>(bytes, "brick observation",
                                          [](auto r) { return from_capnp(r); });
+}
+
+std::string encode_role(const cluster::role_assignment& r) {
+  capnp::MallocMessageBuilder mb;
+  to_capnp(r, mb.initRoot<schema::RoleRecord>());
+  return to_bytes(mb);
+}
+
+cluster::role_assignment decode_role(std::string_view bytes) {
+  return read<schema::RoleRecord>(bytes, "role",
+                                  [](auto r) { return from_capnp(r); });
 }
 
 cluster::peer decode_peer(std::string_view bytes) {

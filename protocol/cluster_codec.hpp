@@ -30,6 +30,10 @@ cluster::brick decode_brick(std::string_view bytes);
 std::string encode_observation(const cluster::bricks_observed& o);
 cluster::bricks_observed decode_observation(std::string_view bytes);
 
+/// A role assignment (/gd/roles/<task>).
+std::string encode_role(const cluster::role_assignment& r);
+cluster::role_assignment decode_role(std::string_view bytes);
+
 /// What a `command` log entry carries: a KV write or a cluster change.
 using log_command = std::variant<kv::write_request, cluster::command>;
 

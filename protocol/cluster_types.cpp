@@ -104,11 +104,26 @@ const char* command_name(const command& c) {
     const char* operator()(const bricks_observed&) const {
       return "bricks observed";
     }
+    const char* operator()(const roles_assign&) const {
+      return "roles assign";
+    }
     const char* operator()(const replace_brick&) const {
       return "volume replace-brick";
     }
   };
   return std::visit(namer{}, c);
+}
+
+const char* to_string(role_kind k) {
+  switch (k) {
+    case role_kind::heal:
+      return "self-heal";
+    case role_kind::rebalance:
+      return "rebalance";
+    case role_kind::leader:
+      return "leader";
+  }
+  return "unknown";
 }
 
 } // namespace gd::cluster

@@ -278,10 +278,47 @@ struct bricks_observed {
   }
 };
 
+/// The kinds of role the scheduler assigns.
+enum class role_kind : std::uint8_t { heal = 1, rebalance = 2, leader = 3 };
+
+/// "self-heal", "rebalance", "leader".
+const char* to_string(role_kind k);
+
+/// One assigned role (/gd/roles/<task>).
+struct role_assignment {
+  /// "heal/VOL/N", "leader/VOL/N", "rebalance/VOL/N".
+  std::string task;
+  role_kind kind = role_kind::heal;
+  std::string volume;
+  /// The replica/disperse set (subvolume) index.
+  std::uint32_t set = 0;
+  /// The holder's peer UUID; "" = no eligible server (reported, kept).
+  std::string holder;
+  /// Fencing token: the state machine bumps it whenever the holder changes
+  /// (a proposal's epoch is ignored).
+  std::uint64_t epoch = 0;
+  /// When the holder got it (ms since the Unix epoch, the proposer's clock).
+  std::int64_t since_ms = 0;
+
+  friend bool operator==(const role_assignment& a, const role_assignment& b) {
+    return a.task == b.task && a.kind == b.kind && a.volume == b.volume
+           && a.set == b.set && a.holder == b.holder && a.epoch == b.epoch
+           && a.since_ms == b.since_ms;
+  }
+};
+
+/// The scheduler's changes, many in one entry: assignments to set (a
+/// holder that did not change keeps its epoch and since) and tasks gone.
+struct roles_assign {
+  std::vector<role_assignment> set;
+  std::vector<std::string> remove;
+};
+
 using command = std::variant<peer_add, peer_remove, volume_create, volume_start,
                              volume_stop, volume_delete, volume_set,
                              volume_reset, add_brick, remove_brick,
-                             replace_brick, peer_liveness, bricks_observed>;
+                             replace_brick, peer_liveness, bricks_observed,
+                             roles_assign>;
 
 /// Returns the gluster command a command stands for, e.g. "volume create"
 /// or "peer probe" (for messages like "volume create: v1: failed: ...").

@@ -148,6 +148,18 @@ struct BrickRecord {
   decommissioned @5 :Bool;  # being removed (remove-brick start)
 }
 
+# A role the monitor leader assigned (/gd/roles/<task>): self-heal or
+# leadership of one replica/disperse set, rebalance of one subvolume.
+struct RoleRecord {
+  task @0 :Text;          # "heal/VOL/N", "leader/VOL/N", "rebalance/VOL/N"
+  kind @1 :UInt8;         # 1 self-heal, 2 rebalance, 3 leader
+  volume @2 :Text;
+  set @3 :UInt32;         # the replica/disperse set (subvolume) index
+  holder @4 :Text;        # server uuid; "" = no eligible server (infeasible)
+  epoch @5 :UInt64;       # fencing token: grows whenever the holder changes
+  sinceMs @6 :Int64;      # wall clock (ms since the epoch) the holder got it
+}
+
 # What a server's node agent last reported of the brick processes it runs
 # (/gd/observed/<uuid>); committed only when it changes.
 struct ServerObservation {
@@ -186,6 +198,15 @@ struct ClusterCommand {
     replaceBrick @10 :ReplaceBrick;
     peerLiveness @11 :List(LivenessChange);
     bricksObserved @12 :ServerObservation;
+    rolesAssign @13 :RolesAssign;
+  }
+
+  # The monitor leader's scheduler: the holders it chose (the state machine
+  # bumps a task's epoch when its holder changes) and the tasks that are
+  # gone. Only monitors propose it.
+  struct RolesAssign {
+    set @0 :List(RoleRecord);
+    remove @1 :List(Text);  # task ids
   }
 
   # A committed up/down transition, proposed by the monitor leader from the

@@ -257,6 +257,33 @@ private:
     edit_.put(keys::observed(c.uuid), proto::encode_observation(c));
   }
 
+  /// The scheduler's assignments: a holder that changed gets the next
+  /// epoch (a new task epoch 1) and the proposal's since; an unchanged
+  /// holder keeps both. Tasks of volumes that no longer exist are skipped
+  /// (deleted meanwhile).
+  void apply(const roles_assign& c) {
+    for (const auto& t : c.remove)
+      if (model_.role(t))
+        edit_.del(keys::role(t));
+    for (const auto& r : c.set) {
+      if (r.task.empty() || r.task.size() > 400)
+        refuse("role task id \"" + r.task + "\" is empty or too long");
+      if (!model_.volume_named(r.volume))
+        continue;
+      auto now = model_.role(r.task);
+      auto next = r;
+      if (now && now->holder == r.holder) {
+        next.epoch = now->epoch;
+        next.since_ms = now->since_ms;
+      } else {
+        next.epoch = now ? now->epoch + 1 : 1;
+      }
+      if (now && *now == next)
+        continue;
+      edit_.put(keys::role(r.task), proto::encode_role(next));
+    }
+  }
+
   void apply(const peer_liveness& c) {
     for (const auto& ch : c.changes) {
       auto p = model_.peer_by_uuid(ch.uuid);
@@ -339,6 +366,9 @@ private:
              + " has been started.Volume needs to be stopped before "
                "deletion.");
     edit_.write_volume(v, std::nullopt);
+    for (const auto& r : model_.roles())
+      if (r.volume == c.name)
+        edit_.del(keys::role(r.task));
   }
 
   // -- options -----------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "actors/config/cluster_queries.hpp"
 
+#include <algorithm>
+
 #include "actors/config/volgen.hpp"
 #include "actors/config/volume_options.hpp"
 
@@ -153,6 +155,29 @@ query_result<std::vector<volume_info>> volume_status_query(
   return out;
 }
 
+/// For each replica set of `v` whose leader role has a holder: the position
+/// in the set of the holder's (non-arbiter) brick.
+std::map<std::uint32_t, std::uint32_t>
+read_children(const model_reader& m, const volume& v) {
+  std::map<std::uint32_t, std::uint32_t> out;
+  if (v.replica_count < 2)
+    return out;
+  auto size = std::max<std::uint32_t>(v.group_size(), 1);
+  for (const auto& r : m.roles()) {
+    if (r.volume != v.name || r.kind != role_kind::leader
+        || r.holder.empty())
+      continue;
+    std::size_t first = std::size_t{r.set} * size;
+    for (std::size_t i = first; i < std::min<std::size_t>(first + size, v.bricks.size());
+         ++i)
+      if (v.bricks[i].peer_uuid == r.holder && !v.bricks[i].arbiter) {
+        out[r.set] = static_cast<std::uint32_t>(i - first);
+        break;
+      }
+  }
+  return out;
+}
+
 query_result<volfile> volfile_query(const model_reader& m,
                                     const std::string& name,
                                     const std::string& brick_name,
@@ -167,7 +192,7 @@ query_result<volfile> volfile_query(const model_reader& m,
   out.value.version = v->volfile_version;
   if (client || brick_name.empty()) {
     out.value.name = v->name;
-    out.value.text = client_volfile(*v, cluster_options);
+    out.value.text = client_volfile(*v, cluster_options, read_children(m, *v));
     return out;
   }
   brick_spec spec;
@@ -233,6 +258,9 @@ query_result<model_answer> run_query(const model_reader& m,
     query_result<model_answer> operator()(const ask::volume_status& a) const {
       return widen(volume_status_query(m, a.name));
     }
+    query_result<model_answer> operator()(const ask::roles&) const {
+      return just(m.roles());
+    }
   };
   return std::visit(visitor{m}, q);
 }
@@ -240,7 +268,7 @@ query_result<model_answer> run_query(const model_reader& m,
 const char* query_name(const model_query& q) {
   static const char* const names[]
     = {"peers", "peer_by_host", "volumes", "volume_names", "options",
-       "volfile", "volume_status"};
+       "volfile", "volume_status", "roles"};
   return names[q.index()];
 }
 

@@ -43,6 +43,12 @@ query_result<std::vector<option_value>> options_query(const model_reader& m,
                                                       const std::string& name,
                                                       const std::string& key);
 
+/// For each replica set of `v` whose leader role (the scheduler's) has a
+/// holder: the position in the set of the holder's non-arbiter brick (the
+/// set's read child in client volfiles).
+std::map<std::uint32_t, std::uint32_t> read_children(const model_reader& m,
+                                                     const volume& v);
+
 /// The client volfile of volume `name` (if `client` or `brick` is empty),
 /// else the volfile of its brick "HOST:/path" (HOST may be any name of the
 /// brick's peer).
@@ -75,6 +81,8 @@ struct options {
   std::string volume;
   std::string key;
 };
+/// Every role assignment, ordered by task.
+struct roles {};
 /// As volume_status_query.
 struct volume_status {
   std::string name;
@@ -90,17 +98,18 @@ struct volfile {
 
 using model_query = std::variant<ask::peers, ask::peer_by_host, ask::volumes,
                                  ask::volume_names, ask::options, ask::volfile,
-                                 ask::volume_status>;
+                                 ask::volume_status, ask::roles>;
 
 /// The answer of a model_query; the alternative matches the query's:
 /// peers -> vector<peer>, peer_by_host -> optional<peer>, volumes ->
 /// vector<volume>, volume_names -> vector<string>, options ->
 /// vector<option_value>, volfile -> volfile, volume_status ->
-/// vector<volume_info>.
+/// vector<volume_info>, roles -> vector<role_assignment>.
 using model_answer
   = std::variant<std::vector<peer>, std::optional<peer>, std::vector<volume>,
                  std::vector<std::string>, std::vector<option_value>,
-                 cluster::volfile, std::vector<volume_info>>;
+                 cluster::volfile, std::vector<volume_info>,
+                 std::vector<role_assignment>>;
 
 /// Runs `q` on `m`. Its status says what is missing (not_found, invalid);
 /// the value is meaningful only if st.ok(). Throws store::store_error if

@@ -72,6 +72,14 @@ std::string observed(const std::string& peer_uuid) {
   return "/gd/observed/" + peer_uuid;
 }
 
+std::string role(const std::string& task) {
+  return roles() + task;
+}
+
+std::string roles() {
+  return "/gd/roles/";
+}
+
 } // namespace keys
 
 model_reader::model_reader(range_reader read) : read_(std::move(read)) {
@@ -232,6 +240,23 @@ model_reader::observed_on(const std::string& uuid) const {
   if (!v)
     return std::nullopt;
   return decode_stored(key, [&] { return proto::decode_observation(*v); });
+}
+
+std::vector<role_assignment> model_reader::roles() const {
+  std::vector<role_assignment> out;
+  for (auto& kv : prefix(keys::roles()).kvs)
+    out.push_back(
+      decode_stored(kv.key, [&] { return proto::decode_role(kv.value); }));
+  return out;
+}
+
+std::optional<role_assignment>
+model_reader::role(const std::string& task) const {
+  auto key = keys::role(task);
+  auto v = get(key);
+  if (!v)
+    return std::nullopt;
+  return decode_stored(key, [&] { return proto::decode_role(*v); });
 }
 
 std::map<std::string, std::string> model_reader::cluster_options() const {

@@ -13,6 +13,7 @@
 //   /gd/cluster/options/<key>             a cluster-wide option's value
 //   /gd/observed/<uuid>                   ServerObservation: the brick
 //                                         processes that server runs
+//   /gd/roles/<task>                      RoleRecord: who holds a role
 //
 // Keys under /gd/ belong to the model: the KV API refuses to write them.
 
@@ -49,6 +50,8 @@ std::string brick_paths(const std::string& peer_uuid);
 std::string cluster_option(const std::string& key);
 std::string cluster_options();
 std::string observed(const std::string& peer_uuid);
+std::string role(const std::string& task);
+std::string roles();
 
 } // namespace keys
 
@@ -83,6 +86,10 @@ public:
 
   /// What server `uuid` last reported of its brick processes, if anything.
   std::optional<bricks_observed> observed_on(const std::string& uuid) const;
+
+  /// Every role assignment, ordered by task id.
+  std::vector<role_assignment> roles() const;
+  std::optional<role_assignment> role(const std::string& task) const;
 
 private:
   kv::range_result prefix(const std::string& p, bool keys_only = false) const;

@@ -255,7 +255,8 @@ std::string brick_volfile(const volume& v, const brick& b,
 }
 
 std::string client_volfile(const volume& v,
-                           const std::map<std::string, std::string>& cluster_options) {
+                           const std::map<std::string, std::string>& cluster_options,
+                           const std::map<std::uint32_t, std::uint32_t>& read_child) {
   if (v.bricks.empty())
     return {};
   const std::size_t group = std::max<std::uint32_t>(v.group_size(), 1);
@@ -317,6 +318,11 @@ std::string client_volfile(const volume& v,
       if (v.arbiter_count > 0 && members.size() == group)
         x.options.emplace_back("arbiter-count",
                                std::to_string(v.arbiter_count));
+      // The set's leader (a scheduled role) serves its reads.
+      if (auto rc = read_child.find(static_cast<std::uint32_t>(first / group));
+          rc != read_child.end() && rc->second < members.size())
+        x.options.emplace_back("read-subvolume-index",
+                               std::to_string(rc->second));
     } else {
       x.name = v.name + "-disperse-" + index;
       x.type = "cluster/disperse";

@@ -54,7 +54,12 @@ std::string brick_volfile(const volume& v, const brick& b,
 /// grouped in order into sets of group_size() (a last, short set takes any
 /// rest). Decommissioned bricks stay in the graph; distribute lists the
 /// subvolumes holding them as "decommissioned-bricks".
+///
+/// `read_child`: replica set index -> position in the set of the brick
+/// whose server leads the set (the scheduler's leader role); that set's
+/// cluster/replicate gets "read-subvolume-index" so it reads from there.
 std::string client_volfile(const volume& v,
-                           const std::map<std::string, std::string>& cluster_options);
+                           const std::map<std::string, std::string>& cluster_options,
+                           const std::map<std::uint32_t, std::uint32_t>& read_child = {});
 
 } // namespace gd::cluster

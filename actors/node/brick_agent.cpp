@@ -7,7 +7,7 @@
 namespace gd::node {
 
 brick_agent::brick_agent(rpc::rpc_context& ctx, brick_agent_settings settings)
-  : ctx_(ctx) {
+  : ctx_(ctx), roles_(ctx.self.uuid) {
   auto* c = &ctx;
   auto log = [c](const std::string& line) {
     if (c->log)
@@ -16,11 +16,14 @@ brick_agent::brick_agent(rpc::rpc_context& ctx, brick_agent_settings settings)
   mirror_ = std::make_unique<model_mirror>(
     ctx.pool, mirror_settings{},
     [c]() { return c->monitors; },
-    [this]() {
+    [this, c]() {
       if (supervisor_)
         supervisor_->poke();
       if (service_)
         service_->model_changed();
+      for (const auto& line : roles_.update(mirror_->store().reader().roles()))
+        if (c->log)
+          c->log("roles: " + line);
     },
     log);
   auto [host, port] = rpc::split_address(ctx.self.address);

@@ -13,6 +13,7 @@
 #include "actors/node/brick_service.hpp"
 #include "actors/node/brick_supervisor.hpp"
 #include "actors/node/model_mirror.hpp"
+#include "actors/node/role_keeper.hpp"
 
 namespace gd::rpc {
 struct rpc_context;
@@ -41,6 +42,7 @@ public:
   brick_service& service() { return *service_; }
   model_mirror& mirror() { return *mirror_; }
   brick_supervisor* supervisor() { return supervisor_.get(); }
+  const role_keeper& roles() const { return roles_; }
   /// Runs `p` until it ends or this agent goes (failures are ignored).
   void add_task(kj::Promise<void> p) { tasks_.add(kj::mv(p)); }
 
@@ -54,6 +56,7 @@ private:
   std::unique_ptr<model_mirror> mirror_;
   std::unique_ptr<brick_supervisor> supervisor_;
   std::unique_ptr<brick_service> service_;
+  role_keeper roles_;
   quiet quiet_;
   kj::TaskSet tasks_{quiet_};
 };

@@ -1,7 +1,9 @@
 #include "actors/node/brick_service.hpp"
 
+#include <algorithm>
 #include <cerrno>
 
+#include "actors/config/cluster_queries.hpp"
 #include "actors/config/volgen.hpp"
 #include "actors/node/brick_supervisor.hpp"
 #include "actors/node/model_mirror.hpp"
@@ -72,7 +74,7 @@ volfile_answer brick_service::volfile(const std::string& requested) const {
   auto cluster_options = m.cluster_options();
   // A client volfile: the id is a volume name.
   if (auto v = m.volume_named(id)) {
-    out.text = cluster::client_volfile(*v, cluster_options);
+    out.text = cluster::client_volfile(*v, cluster_options, cluster::read_children(m, *v));
     out.volume = v->name;
     out.version = v->volfile_version;
     if (out.text.empty())

@@ -54,7 +54,8 @@ private:
 
 struct mirror_settings {
   /// Prefixes to copy (each watched on its own).
-  std::vector<std::string> prefixes = {"/gd/volumes/", "/gd/cluster/"};
+  std::vector<std::string> prefixes = {"/gd/volumes/", "/gd/cluster/",
+                                       "/gd/roles/"};
   /// How often the monitor in use is asked whether it still answers (a
   /// watch on a dead connection would otherwise just fall silent).
   std::chrono::milliseconds probe_interval{2000};

@@ -108,6 +108,9 @@ std::string forbidden(const cluster_caller& caller, const cluster::command& cmd)
   if (std::holds_alternative<cluster::peer_liveness>(cmd))
     return "peer liveness is committed by the monitors from the check-in "
            "leases, not asked for by a client";
+  if (std::holds_alternative<cluster::roles_assign>(cmd))
+    return "roles are assigned by the monitor leader's scheduler, not asked "
+           "for by a client";
   if (auto* o = std::get_if<cluster::bricks_observed>(&cmd)) {
     if (caller.who != kind::server)
       return "a brick report is taken only from the server's own session "
@@ -318,6 +321,25 @@ protected:
                  }
                  return r;
                });
+    }
+    return done.then([c](model_result<list> r) mutable {
+      write_list(c.getResults().initResult(), r);
+    });
+  }
+
+  kj::Promise<void> roles(RolesContext c) override {
+    using list = std::vector<cluster::role_assignment>;
+    kj::Promise<model_result<list>> done = nullptr;
+    if (monitor()) {
+      done = query<list>(cluster::ask::roles{});
+    } else {
+      done = read_via_monitors<list>([](schema::Cluster::Client m) {
+        return m.rolesRequest().send().then([](auto resp) {
+          return decode_result<list>(resp.getResult(), [](auto l) {
+            return decode_list<cluster::role_assignment>(l);
+          });
+        });
+      });
     }
     return done.then([c](model_result<list> r) mutable {
       write_list(c.getResults().initResult(), r);

@@ -25,6 +25,7 @@
 #include "actors/node/checkin_client.hpp"
 #include "actors/rpc/raft_sender.hpp"
 #include "actors/rpc/services.hpp"
+#include "actors/scheduling/role_scheduler.hpp"
 #include "actors/rpc/watch_stream.hpp"
 
 namespace gd::rpc {
@@ -142,6 +143,8 @@ struct kj_side {
     connections.clear();
     // why: ONC connections refer to the brick service: they go first.
     onc_tasks = nullptr;
+    scheduler_run = nullptr;
+    scheduler.reset();
     ctx.bricks.reset();
     ctx.watches.clear();
     ctx.membership.checkin_task = nullptr;
@@ -318,6 +321,9 @@ struct kj_side {
   std::size_t onc_open = 0;
   /// The ONC RPC connections; dropped first at teardown.
   kj::Own<kj::TaskSet> onc_tasks = kj::heap<kj::TaskSet>(errors);
+  /// Monitors: the role scheduler and its loop.
+  std::unique_ptr<scheduling::role_scheduler> scheduler;
+  kj::Promise<void> scheduler_run = nullptr;
 };
 
 namespace {
@@ -437,6 +443,9 @@ void rpc_node::attach(raft::raft_actor raft, config::config_actor config,
       link.board = board;
       side->tasks.add(run_membership_exchange(
         side->ctx, static_cast<std::int64_t>(digest_ms) * kj::MILLISECONDS));
+      side->scheduler = std::make_unique<scheduling::role_scheduler>(
+        side->ctx, scheduling::scheduler_settings{});
+      side->scheduler_run = side->scheduler->run().eagerlyEvaluate(nullptr);
       // why: a short delay lets the first election finish; until the pool
       // holds this monitor, retry every second. Its own agent checks in
       // from then on (it learns the other monitors from the first reply).

@@ -674,6 +674,15 @@ connection::volumes(const std::string& name) {
   });
 }
 
+outcome<std::vector<cluster::role_assignment>> connection::roles() {
+  auto resp = impl_->await(impl_->cluster_cap().rolesRequest().send(), "roles");
+  return impl_->decode("roles", [&] {
+    return from_result<std::vector<cluster::role_assignment>>(
+      resp.getResult(),
+      [](auto ok) { return decode_list<cluster::role_assignment>(ok); });
+  });
+}
+
 outcome<std::vector<std::string>> connection::volume_names() {
   auto resp = impl_->await(impl_->cluster_cap().volumeNamesRequest().send(),
                            "volumeNames");

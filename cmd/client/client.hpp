@@ -249,6 +249,8 @@ public:
   /// One volume, or every volume for "" or "all".
   outcome<std::vector<cluster::volume_info>> volumes(const std::string& name);
   outcome<std::vector<std::string>> volume_names();
+  /// Every role the monitor leader assigned, ordered by task.
+  outcome<std::vector<cluster::role_assignment>> roles();
   /// One option of volume `name` (or of the cluster, for "all"), with its
   /// default; every option for key "all".
   outcome<std::vector<cluster::option_value>>

@@ -47,6 +47,7 @@ struct parsed {
   /// The words of each gluster-style command, by "group command".
   std::map<std::string, command_words> words;
   volfile_args volfile;
+  roles_args roles;
 };
 
 /// A gluster-style command: its words are parsed by the command function
@@ -265,6 +266,19 @@ void add_kv(CLI::App& app, parsed& p, std::function<int()>& action,
     [&] { action = [&] { return kv_compact(p.g, p.compact_rev, s); }; });
 }
 
+void add_roles(CLI::App& app, parsed& p, std::function<int()>& action,
+               streams& s) {
+  auto* roles = app.add_subcommand(
+    "roles", "The roles the monitor leader assigns (self-heal, leader)");
+  roles->require_subcommand(1);
+  auto* list = roles->add_subcommand(
+    "list", "Lists every role: task, holder, epoch, since, state");
+  list->add_option("--volume", p.roles.volume, "Only the roles of volume V");
+  list->add_option("--server", p.roles.server,
+                   "Only the roles held by server S (hostname or UUID)");
+  list->callback([&] { action = [&] { return roles_list(p.g, p.roles, s); }; });
+}
+
 void add_monitor(CLI::App& app, parsed& p, std::function<int()>& action,
                  streams& s) {
   auto* mon = app.add_subcommand("monitor",
@@ -353,6 +367,7 @@ int run(int argc, const char* const* argv, streams& s,
     add_volume(app, p, action, s);
     add_kv(app, p, action, s);
     add_monitor(app, p, action, s);
+    add_roles(app, p, action, s);
     app.parse(argc, argv);
   } catch (const CLI::RequiredError& e) {
     if (std::string(e.what()).find("subcommand") == std::string::npos)

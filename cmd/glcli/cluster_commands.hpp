@@ -56,4 +56,16 @@ struct volfile_args {
 int volume_volfile(const global_options& g, const volfile_args& a,
                    streams& s);
 
+/// `roles list [--volume V] [--server S]`.
+struct roles_args {
+  std::string volume;
+  /// Hostname or UUID.
+  std::string server;
+};
+
+/// Lists the committed role assignments (task, kind, volume, set, holder,
+/// epoch, since, state), filtered; --json: {"roles": [...]}. 0, or 1 if
+/// the read failed.
+int roles_list(const global_options& g, const roles_args& a, streams& s);
+
 } // namespace gd::glcli

@@ -127,6 +127,28 @@ std::vector<brick_row> status_rows(const spawn_result& r) {
   return out;
 }
 
+/// One role of `roles list --json`: hostname and epoch of `task` ("" / 0
+/// if it is not listed).
+std::pair<std::string, std::uint64_t> role_of(const std::string& json,
+                                              const std::string& task) {
+  auto at = json.find("\"task\":\"" + task + "\"");
+  if (at == std::string::npos)
+    return {"", 0};
+  auto end = json.find('}', at);
+  auto obj = json.substr(at, end - at);
+  auto field = [&obj](const std::string& key) {
+    auto k = obj.find("\"" + key + "\":");
+    if (k == std::string::npos)
+      return std::string{};
+    auto v = obj.substr(k + key.size() + 3);
+    if (!v.empty() && v.front() == '"')
+      return v.substr(1, v.find('"', 1) - 1);
+    return v.substr(0, v.find_first_of(",}"));
+  };
+  auto epoch = field("epoch");
+  return {field("hostname"), epoch.empty() ? 0 : std::stoull(epoch)};
+}
+
 /// Runs the libgfapi test client.
 spawn_result gfapi(const std::string& host, const std::string& volume,
                    const std::string& mode, const std::string& name, int count,
@@ -479,6 +501,54 @@ BOOST_AUTO_TEST_CASE(bricks_keep_running_while_the_monitors_have_no_quorum) {
     e.c.start(i);
   BOOST_REQUIRE(e.all_online("r3", 3));
   BOOST_TEST((brick_pids(e.root, "r3") == before));
+}
+
+BOOST_AUTO_TEST_CASE(roles_move_off_a_silent_server_and_its_holder_stands_down) {
+  auto& e = *env;
+  // Every set of the 2 x 3 volume dr has a self-heal and a leader role.
+  const std::vector<std::string> tasks = {"heal/dr/0", "leader/dr/0",
+                                          "heal/dr/1", "leader/dr/1"};
+  std::string json;
+  BOOST_REQUIRE(eventually(15s, [&] {
+    json = e.gl({"--json", "roles", "list", "--volume", "dr"}).out;
+    for (const auto& t : tasks)
+      if (role_of(json, t).first.empty() || role_of(json, t).first == "-")
+        return false;
+    return true;
+  }));
+  // A role an agent holds (set 1 of dr is on two agents and a monitor).
+  std::size_t victim = 3;
+  std::string task;
+  for (const auto& t : tasks)
+    for (std::size_t k = 0; k < 3 && victim == 3; ++k)
+      if (role_of(json, t).first == e.c.agent_host(k)) {
+        victim = k;
+        task = t;
+      }
+  BOOST_REQUIRE_MESSAGE(victim < 3, json);
+  auto before = role_of(json, task);
+  // Cut off (SIGSTOP): it cannot check in, and cannot hear that it lost
+  // the role either.
+  e.c.agent(victim).pause();
+  // Detection (its lease, 2.5 s) plus a scheduling round: another holder,
+  // a higher epoch.
+  bool moved = eventually(20s, [&] {
+    auto now = role_of(e.gl({"--json", "roles", "list"}).out, task);
+    return !now.first.empty() && now.first != before.first
+           && now.second > before.second;
+  });
+  BOOST_TEST(moved, e.gl({"roles", "list"}).out);
+  // The client volfile follows a leader's move (read-subvolume-index).
+  auto vf = e.gl({"volume", "volfile", "dr"});
+  BOOST_TEST(contains(vf.out, "read-subvolume-index"), vf.out);
+  // The old holder returns and stands down: its copy of the model brings
+  // the higher epoch and it gives the role up.
+  e.c.agent(victim).resume();
+  BOOST_TEST(eventually(15s, [&] {
+    return contains(e.c.agent(victim).log(), "gave up " + task + " (epoch "
+                                                 + std::to_string(before.second));
+  }), e.c.agent(victim).log());
+  BOOST_TEST(e.all_online("dr", 6));
 }
 
 BOOST_AUTO_TEST_CASE(stop_leaves_no_brick_and_delete_frees_the_directory) {

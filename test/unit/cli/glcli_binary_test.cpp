@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(unknown_or_missing_command_exits_2) {
   auto r = run_glcli({"frob"});
   BOOST_TEST(r.code == 2);
   BOOST_TEST(contains(r.err, "glcli: unknown command 'frob' (expected peer, "
-                             "pool, volume, kv or monitor)"));
+                             "pool, volume, kv, monitor or roles)"));
   r = run_glcli({"kv", "frob"});
   BOOST_TEST(r.code == 2);
   BOOST_TEST(contains(r.err, "kv: unknown command 'frob' (expected put, get, "
