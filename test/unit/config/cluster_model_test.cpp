@@ -494,6 +494,71 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(lifecycle, model_fixture)
 
+BOOST_AUTO_TEST_CASE(role_epochs_grow_only_when_the_holder_changes) {
+  four_peers();
+  ok(create("v1", {"h1:/b1"}));
+  role_assignment a;
+  a.task = "heal/v1/0";
+  a.kind = role_kind::heal;
+  a.volume = "v1";
+  a.holder = u1;
+  a.epoch = 99; // ignored: the state machine decides
+  a.since_ms = 1000;
+  ok(roles_assign{{a}, {}});
+  auto r = reader().role("heal/v1/0");
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(r->epoch == 1u);
+  BOOST_TEST(r->since_ms == 1000);
+  // Same holder: nothing changes, not even since.
+  a.since_ms = 2000;
+  BOOST_TEST(ok(roles_assign{{a}, {}}).revision == 0);
+  BOOST_TEST(reader().role("heal/v1/0")->since_ms == 1000);
+  // Another holder: the next epoch.
+  a.holder = u2;
+  ok(roles_assign{{a}, {}});
+  BOOST_TEST(reader().role("heal/v1/0")->epoch == 2u);
+  BOOST_TEST(reader().role("heal/v1/0")->holder == u2);
+  // No eligible server: kept, with no holder and a new epoch.
+  a.holder = "";
+  ok(roles_assign{{a}, {}});
+  BOOST_TEST(reader().role("heal/v1/0")->epoch == 3u);
+  // A role of a volume that does not exist is skipped; removal works.
+  role_assignment ghost = a;
+  ghost.task = "heal/nope/0";
+  ghost.volume = "nope";
+  ok(roles_assign{{ghost}, {}});
+  BOOST_TEST(!reader().role("heal/nope/0"));
+  ok(roles_assign{{}, {"heal/v1/0"}});
+  BOOST_TEST(reader().roles().empty());
+  // Deleting a volume deletes its roles.
+  a.holder = u1;
+  ok(roles_assign{{a}, {}});
+  ok(volume_delete{"v1"});
+  BOOST_TEST(reader().roles().empty());
+}
+
+BOOST_AUTO_TEST_CASE(brick_reports_replace_the_last_and_go_with_the_peer) {
+  four_peers();
+  bricks_observed o;
+  o.uuid = u1;
+  o.bricks.push_back({"v1", "/b1", true, 49152, 1234, ""});
+  ok(o);
+  BOOST_TEST(reader().observed_on(u1)->bricks.size() == 1u);
+  BOOST_TEST(ok(o).revision == 0); // unchanged: nothing written
+  o.bricks[0].online = false;
+  o.bricks[0].error = "glusterfsd exited with status 1";
+  ok(o);
+  BOOST_TEST(reader().observed_on(u1)->bricks[0].error
+             == "glusterfsd exited with status 1");
+  // A report of a server not in the pool is skipped.
+  bricks_observed stranger;
+  stranger.uuid = "99999999-9999-4999-8999-999999999999";
+  ok(stranger);
+  BOOST_TEST(!reader().observed_on(stranger.uuid));
+  ok(peer_remove{"h1", false});
+  BOOST_TEST(!reader().observed_on(u1));
+}
+
 BOOST_AUTO_TEST_CASE(start_stop_delete_follow_the_states) {
   four_peers();
   refused(volume_start{"nope", false}, status_code::not_found,
