@@ -24,6 +24,11 @@ struct NodeInfo {
   monitors @7 :List(Text);  # HOST:PORT of the monitors it knows (agents)
 }
 
+struct BrickHeal {
+  entries @0 :List(Text);
+  error @1 :Text;         # "" or why the index could not be read
+}
+
 interface Management {
   info @0 () -> (info :NodeInfo);
   kv @1 () -> (kv :Kv.Kv);
@@ -66,6 +71,10 @@ interface Management {
   # or gluster's message. supervised: false if this server runs no bricks
   # (--bricks off): nothing was checked.
   brick @11 () -> (brick :Brick.BrickApi);
+  healInfo @12 (paths :List(Text)) -> (bricks :List(BrickHeal));
+  # For each brick path on this server: the entries its self-heal index
+  # (.glusterfs/indices/xattrop and dirty) still lists, as gluster's
+  # `volume heal VOL info` shows them ("/" or "<gfid:UUID>"), or why not.
   # The brick API (brick.capnp): volfiles, their changes, the portmap.
   # For servers forwarding calls to a monitor: the Cluster API for the
   # admitted server that proved its credential (proof purpose "forwarded

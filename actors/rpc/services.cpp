@@ -10,6 +10,7 @@
 #include "actors/rpc/actor_bridge.hpp"
 #include "actors/node/brick_agent.hpp"
 #include "actors/node/brick_prep.hpp"
+#include "actors/node/heal_index.hpp"
 #include "actors/rpc/brick_api_service.hpp"
 #include "actors/rpc/cluster_service.hpp"
 #include "actors/membership/proof_codec.hpp"
@@ -750,6 +751,21 @@ protected:
     for (unsigned i = 0; i < paths.size(); ++i)
       errors.set(i, node::check_brick(ctx_.self.name, text(paths[i]),
                                       volume_id, p.getForce()));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> healInfo(HealInfoContext c) override {
+    auto paths = c.getParams().getPaths();
+    KJ_REQUIRE(paths.size() <= max_checked_bricks,
+               "healInfo: too many paths", paths.size());
+    auto out = c.getResults().initBricks(paths.size());
+    for (unsigned i = 0; i < paths.size(); ++i) {
+      auto idx = node::read_heal_index(text(paths[i]));
+      out[i].setError(idx.error);
+      auto l = out[i].initEntries(static_cast<unsigned>(idx.entries.size()));
+      for (unsigned k = 0; k < idx.entries.size(); ++k)
+        l.set(k, idx.entries[k]);
+    }
     return kj::READY_NOW;
   }
 

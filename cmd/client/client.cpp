@@ -373,6 +373,26 @@ const connection_options& connection::options() const {
   return impl_->opts;
 }
 
+std::vector<brick_heal>
+connection::heal_info(const std::vector<std::string>& paths) {
+  auto req = impl_->mgmt.healInfoRequest();
+  auto l = req.initPaths(static_cast<unsigned>(paths.size()));
+  for (unsigned i = 0; i < paths.size(); ++i)
+    l.set(i, paths[i]);
+  auto resp = impl_->await(req.send(), "healInfo");
+  return impl_->decode("healInfo", [&] {
+    std::vector<brick_heal> out;
+    for (auto b : resp.getBricks()) {
+      brick_heal h;
+      h.error = text_of(b.getError());
+      for (auto e : b.getEntries())
+        h.entries.push_back(text_of(e));
+      out.push_back(std::move(h));
+    }
+    return out;
+  });
+}
+
 node_info connection::info() {
   auto resp = impl_->await(impl_->mgmt.infoRequest().send(), "info");
   return impl_->decode("info", [&] {

@@ -65,6 +65,13 @@ struct outcome {
   bool ok() const { return st.ok(); }
 };
 
+/// One brick's self-heal index as its server reads it (Management.healInfo).
+struct brick_heal {
+  std::vector<std::string> entries;
+  /// "" or why it could not be read.
+  std::string error;
+};
+
 /// What a daemon says about itself (Management.info).
 struct node_info {
   std::string name;
@@ -201,6 +208,10 @@ public:
   // Every call below throws client_error for transport problems only.
 
   node_info info();
+
+  /// The self-heal index of each brick `paths` names on this daemon's
+  /// server, in order.
+  std::vector<brick_heal> heal_info(const std::vector<std::string>& paths);
 
   outcome<kv::put_result> put(const kv::put_request& r);
   /// A linearizable read unless `serializable`.

@@ -154,6 +154,9 @@ void add_volume(CLI::App& app, parsed& p, std::function<int()>& action,
       "Removes bricks: start migrates their data off, commit removes them, "
       "force removes them at once without migrating",
       volume_remove_brick},
+     {"heal", "NAME info",
+      "Lists, per brick, the entries its self-heal index still holds",
+      volume_heal},
      {"replace-brick", "NAME OLD-BRICK NEW-BRICK commit force",
       "Puts NEW-BRICK in the place of OLD-BRICK (self-heal refills it)",
       volume_replace_brick}});

@@ -56,6 +56,12 @@ struct volfile_args {
 int volume_volfile(const global_options& g, const volfile_args& a,
                    streams& s);
 
+/// `volume heal NAME info`: per brick, the entries its self-heal index
+/// still lists, Status and "Number of entries" as gluster prints them (a
+/// brick whose server does not answer: "Transport endpoint is not
+/// connected", "-"). Asks each brick's server (Management.healInfo).
+int volume_heal(const global_options& g, const command_words& w, streams& s);
+
 /// `roles list [--volume V] [--server S]`.
 struct roles_args {
   std::string volume;

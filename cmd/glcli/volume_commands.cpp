@@ -4,10 +4,12 @@
 
 #include "cmd/glcli/cluster_commands.hpp"
 
+#include <map>
 #include <ostream>
 
 #include "cmd/glcli/cluster_parse.hpp"
 #include "cmd/glcli/command_support.hpp"
+#include "cmd/glcli/json.hpp"
 #include "cmd/glcli/volume_output.hpp"
 
 namespace gd::glcli {
@@ -367,6 +369,123 @@ int volume_volfile(const global_options& g, const volfile_args& a,
     }
     return int{exit_ok};
   });
+}
+
+namespace {
+
+/// `volume heal NAME info`: the volume's name.
+std::string parse_heal(const command_words& w) {
+  if (w.empty() || w[0].empty())
+    throw usage_error("missing the volume name (NAME info)");
+  if (w.size() < 2)
+    throw usage_error("triggering a heal pass (volume heal " + w[0]
+                      + ") is not supported yet: the self-heal role's holder "
+                        "drives healing; use 'volume heal " + w[0] + " info'");
+  if (w[1] != "info")
+    throw usage_error("unknown heal command '" + w[1] + "' (only: info)");
+  if (w.size() > 2)
+    throw usage_error("unexpected word '" + w[2] + "' after info");
+  return w[0];
+}
+
+} // namespace
+
+int volume_heal(const global_options& g, const command_words& w, streams& s) {
+  const std::string cmd = "volume heal";
+  int code = exit_usage;
+  std::string name;
+  if (!parsed(w, parse_heal, name, s, cmd, code))
+    return code;
+  // The volume and where its servers are, from the daemon asked...
+  cluster::volume v;
+  std::map<std::string, std::string> address_of;
+  code = with_connection(g, s, cmd, false, [&](client::connection& c) {
+    auto r = c.volumes(name);
+    if (!r.ok())
+      return failed(g, s, cmd, r.st, false);
+    if (r.value.empty())
+      return failed(g, s, cmd,
+                    gd::status::error(status_code::not_found,
+                                      "Volume " + name + " does not exist"),
+                    false);
+    v = r.value.front().volume;
+    if (v.status != cluster::volume_status::started)
+      return failed(g, s, cmd,
+                    gd::status::error(status_code::invalid,
+                                      "Volume " + name + " is not started."),
+                    false);
+    if (v.replica_count < 2 && v.disperse_count == 0)
+      return failed(g, s, cmd,
+                    gd::status::error(status_code::invalid,
+                                      "Volume " + name
+                                        + " is not of type replicate or "
+                                          "disperse"),
+                    false);
+    auto peers = c.peers();
+    if (!peers.ok())
+      return failed(g, s, cmd, peers.st, false);
+    for (const auto& p : peers.value)
+      if (!p.peer.addresses.empty())
+        address_of[p.peer.uuid] = p.peer.addresses.front();
+    return int{exit_ok};
+  });
+  if (code != exit_ok)
+    return code;
+  // ... then each brick's server, once, one connection at a time (a
+  // connection owns this thread's event loop).
+  std::map<std::string, std::vector<std::string>> paths;
+  for (const auto& b : v.bricks)
+    paths[b.peer_uuid].push_back(b.path);
+  std::map<std::pair<std::string, std::string>, client::brick_heal> got;
+  const std::string unreachable = "Transport endpoint is not connected";
+  for (const auto& [uuid, list] : paths) {
+    std::vector<client::brick_heal> answer;
+    auto it = address_of.find(uuid);
+    if (it != address_of.end()) {
+      try {
+        client::connection server(client::parse_address(it->second),
+                                  connection_options_for(g.timeout_seconds));
+        answer = server.heal_info(list);
+      } catch (const std::exception&) {
+        answer.clear(); // unreachable, below
+      }
+    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+      got[{uuid, list[i]}] = i < answer.size()
+                               ? answer[i]
+                               : client::brick_heal{{}, unreachable};
+  }
+  if (g.json) {
+    json_writer j;
+    j.begin_object().field("volName", name).key("bricks").begin_array();
+    for (const auto& b : v.bricks) {
+      const auto& h = got[{b.peer_uuid, b.path}];
+      j.begin_object().field("name", b.name());
+      j.field("status", h.error.empty() ? std::string("Connected") : h.error);
+      if (h.error.empty())
+        j.field("numberOfEntries", static_cast<std::uint64_t>(h.entries.size()));
+      else
+        j.key("numberOfEntries").null();
+      j.key("file").begin_array();
+      for (const auto& e : h.entries)
+        j.value(e);
+      j.end_array().end_object();
+    }
+    j.end_array().end_object();
+    s.out << j.str() << "\n";
+    return int{exit_ok};
+  }
+  for (const auto& b : v.bricks) {
+    const auto& h = got[{b.peer_uuid, b.path}];
+    s.out << "Brick " << b.name() << "\n";
+    for (const auto& e : h.entries)
+      s.out << e << "\n";
+    s.out << "Status: " << (h.error.empty() ? "Connected" : h.error) << "\n";
+    s.out << "Number of entries: "
+          << (h.error.empty() ? std::to_string(h.entries.size()) : "-")
+          << "\n\n";
+  }
+  return int{exit_ok};
 }
 
 } // namespace gd::glcli

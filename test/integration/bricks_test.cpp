@@ -457,6 +457,49 @@ BOOST_AUTO_TEST_CASE(a_brick_graph_change_reaches_the_running_bricks) {
   BOOST_TEST(v.code == 0, v.out);
 }
 
+BOOST_AUTO_TEST_CASE(heal_info_lists_what_a_down_brick_missed) {
+  auto& e = *env;
+  auto cr = e.gl({"volume", "create", "hv", "replica", "3",
+                  e.agent_brick(0, "hv1"), e.agent_brick(1, "hv2"),
+                  e.agent_brick(2, "hv3"), "force"});
+  BOOST_REQUIRE_MESSAGE(cr.code == 0, cr.out << cr.err);
+  BOOST_REQUIRE(e.gl({"volume", "start", "hv"}).code == 0);
+  BOOST_REQUIRE(e.all_online("hv", 3));
+  auto clean = e.gl({"volume", "heal", "hv", "info"});
+  BOOST_REQUIRE_MESSAGE(clean.code == 0, clean.out << clean.err);
+  BOOST_TEST(contains(clean.out, "Brick " + e.agent_brick(0, "hv1")
+                                   + "\nStatus: Connected\nNumber of entries: 0\n"),
+             clean.out);
+  // The third brick goes down with its server's daemon (nobody restarts
+  // it); writes land on the other two, which record what it missed.
+  auto rows = status_rows(e.gl({"volume", "status", "hv"}));
+  BOOST_REQUIRE(rows.size() == 3u);
+  e.c.kill9_agent(2);
+  BOOST_REQUIRE(::kill(static_cast<pid_t>(std::stol(rows[2].pid)), SIGKILL) == 0);
+  auto w = gfapi(e.host(0), "hv", "write", "h", 5, 1000, e.log_file("w-hv"));
+  BOOST_REQUIRE_MESSAGE(w.code == 0, w.out);
+  auto pending = e.gl({"volume", "heal", "hv", "info"});
+  BOOST_TEST(pending.code == 0, pending.err);
+  BOOST_TEST(contains(pending.out, "Brick " + e.agent_brick(2, "hv3")
+                                     + "\nStatus: Transport endpoint is not "
+                                       "connected\nNumber of entries: -\n"),
+             pending.out);
+  BOOST_TEST(!contains(pending.out, e.agent_brick(0, "hv1")
+                                      + "\nStatus: Connected\nNumber of entries: 0\n"),
+             pending.out);
+  BOOST_TEST(contains(pending.out, "<gfid:"), pending.out);
+  auto js = e.gl({"--json", "volume", "heal", "hv", "info"});
+  BOOST_TEST(contains(js.out, "\"numberOfEntries\":null"), js.out);
+  // Its server returns and starts the brick again.
+  e.c.start_agent(2);
+  BOOST_TEST(e.all_online("hv", 3));
+  // Not a volume that heals: refused as gluster does.
+  auto plain = e.gl({"volume", "heal", "d2", "info"});
+  BOOST_TEST(plain.code != 0);
+  BOOST_TEST(contains(plain.err, "is not of type replicate or disperse"),
+             plain.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_killed_agent_leaves_its_bricks_running_and_adopts_them) {
   auto& e = *env;
   auto before = status_rows(e.gl({"volume", "status", "r3"}));
