@@ -307,38 +307,6 @@ std::string set_up(const std::string& host, const std::string& path,
 
 } // namespace
 
-std::optional<uuid_bytes> parse_uuid(const std::string& text) {
-  if (!valid_uuid(text))
-    return std::nullopt;
-  auto nibble = [](char c) {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    return c - 'A' + 10; // valid_uuid() allowed only hex digits
-  };
-  uuid_bytes out{};
-  std::size_t i = 0;
-  for (std::size_t k = 0; k < out.size(); ++k) {
-    if (text[i] == '-')
-      ++i;
-    out[k] = static_cast<std::uint8_t>(nibble(text[i]) << 4 |
-                                       nibble(text[i + 1]));
-    i += 2;
-  }
-  return out;
-}
-
-std::string format_uuid(const uuid_bytes& b) {
-  char out[37];
-  std::snprintf(out, sizeof(out),
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                "%02x%02x%02x%02x%02x%02x",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-                b[10], b[11], b[12], b[13], b[14], b[15]);
-  return out;
-}
-
 std::string check_brick(const std::string& host, const std::string& raw_path,
                         const std::string& volume_id, bool force) {
   if (raw_path.empty() || raw_path[0] != '/')

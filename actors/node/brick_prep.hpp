@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "protocol/uuid.hpp"
+
 namespace gd::node {
 
 /// The extended attribute that ties a brick root to its volume (16 raw bytes).
@@ -22,14 +24,10 @@ inline constexpr const char* volume_id_xattr = "trusted.glusterfs.volume-id";
 /// The GFID attribute; on a brick root it marks a directory a volume used.
 inline constexpr const char* gfid_xattr = "trusted.gfid";
 
-/// The 16 raw bytes of a UUID, in the order gluster stores them.
-using uuid_bytes = std::array<std::uint8_t, 16>;
-
-/// Bytes of `text` (8-4-4-4-12 hex, either case); nullopt if malformed.
-std::optional<uuid_bytes> parse_uuid(const std::string& text);
-
-/// `bytes` as gluster prints a UUID: lower-case 8-4-4-4-12.
-std::string format_uuid(const uuid_bytes& bytes);
+// UUID bytes (uuid_bytes, parse_uuid, format_uuid): protocol/uuid.hpp.
+using gd::format_uuid;
+using gd::parse_uuid;
+using gd::uuid_bytes;
 
 /// Read-only check that `path` on this node (named `host` in messages) may
 /// be a brick of volume `volume_id` (UUID text). Changes nothing on disk.

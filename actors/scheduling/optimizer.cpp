@@ -13,18 +13,6 @@
 
 namespace gd::scheduling {
 
-const char* to_string(role_kind kind) {
-  switch (kind) {
-    case role_kind::heal:
-      return "self-heal";
-    case role_kind::rebalance:
-      return "rebalance";
-    case role_kind::leader:
-      return "leader";
-  }
-  return "unknown";
-}
-
 namespace {
 
 using cost_t = std::int64_t;

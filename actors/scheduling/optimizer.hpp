@@ -66,14 +66,13 @@
 #include <string>
 #include <vector>
 
+#include "protocol/cluster_types.hpp"
+
 namespace gd::scheduling {
 
-/// What a role does. The values are stable.
-enum class role_kind : std::uint8_t { heal = 1, rebalance = 2, leader = 3 };
-
-/// GlusterFS's name for `kind`: "self-heal", "rebalance" or "leader", and
-/// "unknown" for a value outside the enum.
-const char* to_string(role_kind kind);
+/// What a role does (the model's kinds; to_string names them).
+using role_kind = cluster::role_kind;
+using cluster::to_string;
 
 /// An up server. `zone` is its failure zone; "" means a zone of its own.
 struct server_info {

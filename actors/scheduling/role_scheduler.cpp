@@ -124,7 +124,7 @@ kj::Promise<void> role_scheduler::round() {
       for (const auto& t : tasks) {
         task x;
         x.id = t.id;
-        x.kind = static_cast<role_kind>(t.kind);
+        x.kind = t.kind;
         x.volume = t.volume;
         x.eligible = t.eligible;
         p.tasks.push_back(std::move(x));

@@ -415,7 +415,7 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_through_glcli) {
   BOOST_TEST(contains(r.err, "volume: unknown command 'frob' (expected "
                              "create, start, stop, delete, info, list, "
                              "status, set, get, reset, add-brick, "
-                             "remove-brick, replace-brick or volfile)"));
+                             "remove-brick, heal, replace-brick or volfile)"));
   r = glcli({"peer"});
   BOOST_TEST(r.code == 2);
   BOOST_TEST(contains(r.err, "peer: missing command (expected probe, detach "
