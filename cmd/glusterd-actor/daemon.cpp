@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -508,7 +509,19 @@ int run(const options& o) {
                           : "joined cluster " + std::to_string(cluster_id));
       return {};
     };
-    rc.log = [](const std::string& s) { log(log_level::warn, "rpc", s); };
+    // why: the RPC side logs through one function; the node agent's routine
+    // events (a brick started, a role taken, a volfile pushed) are news,
+    // not warnings.
+    rc.log = [](const std::string& s) {
+      static const char* const routine[] = {
+        "bricks: started ", "bricks: adopted ", "bricks: stopping ",
+        "roles: ", "scheduler: assigned ", "scheduler: model copy: loaded ",
+        "model copy: loaded ", "volfile ",
+      };
+      bool info = std::any_of(std::begin(routine), std::end(routine),
+                              [&s](const char* p) { return s.rfind(p, 0) == 0; });
+      log(info ? log_level::info : log_level::warn, "rpc", s);
+    };
     std::unique_ptr<rpc::rpc_node> node;
     try {
       node = std::make_unique<rpc::rpc_node>(sys, rc);
