@@ -226,6 +226,7 @@ kj::Promise<void> model_mirror::load_and_watch(const std::string& address) {
   return chain.then([this, s, address]() -> kj::Promise<void> {
     bool first = !ready_;
     ready_ = true;
+    ++changes_;
     source_ = address;
     if (log_ && first)
       log_("model copy: loaded " + std::to_string(store_.size())
@@ -260,6 +261,7 @@ void model_mirror::on_events(std::uint64_t generation,
   if (generation != generation_ || evs.empty())
     return;
   store_.apply(evs);
+  ++changes_;
   if (on_change_)
     on_change_();
 }

@@ -86,6 +86,9 @@ public:
   /// True once every prefix was loaded (stays true across failovers).
   bool ready() const { return ready_; }
   const mirror_store& store() const { return store_; }
+  /// How many times the copy changed (loads and event batches); a reader
+  /// that saw this number saw everything up to it.
+  std::uint64_t changes() const { return changes_; }
   /// The monitor copied from ("" before the first load).
   const std::string& source() const { return source_; }
 
@@ -104,6 +107,7 @@ private:
   log_fn log_;
   mirror_store store_;
   bool ready_ = false;
+  std::uint64_t changes_ = 0;
   std::string source_;
   /// Bumped at every (re)start: events of an older watch are dropped.
   std::uint64_t generation_ = 0;

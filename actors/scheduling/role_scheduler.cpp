@@ -109,8 +109,13 @@ kj::Promise<void> role_scheduler::round() {
                                            raft::status_query{},
                                            std::chrono::seconds(2))
     .then([this](raft::raft_status s) -> kj::Promise<void> {
-      if (s.current_role != raft::role::leader)
+      if (s.current_role != raft::role::leader) {
+        done_valid_ = false; // leading again later: a full round first
         return kj::READY_NOW;
+      }
+      auto seen = mirror_->changes();
+      if (done_valid_ && seen == done_changes_)
+        return kj::READY_NOW; // nothing new since the last complete round
       auto m = mirror_->store().reader();
       std::map<std::string, cluster::peer> peers;
       problem p;
@@ -134,8 +139,11 @@ kj::Promise<void> role_scheduler::round() {
           p.current[r.task] = r.holder;
       auto sol = assign(p);
       auto change = diff(tasks, sol, roles);
-      if (change.set.empty() && change.remove.empty())
+      if (change.set.empty() && change.remove.empty()) {
+        done_changes_ = seen;
+        done_valid_ = true;
         return kj::READY_NOW;
+      }
       ++proposals_;
       auto moved = change.set.size();
       auto removed = change.remove.size();

@@ -1,8 +1,9 @@
 #pragma once
 
 // The monitor leader's role scheduler: whenever volumes, bricks or
-// membership change (debounced), and every few seconds anyway, the monitor
-// that leads derives the roles the cluster needs (role_tasks.hpp), computes
+// membership change (debounced), and every few seconds while its last round
+// saw less than the copy holds (a proposal that did not commit, leadership
+// just taken; a round with nothing new is skipped), the monitor that leads derives the roles the cluster needs (role_tasks.hpp), computes
 // the globally optimal assignment (optimizer.hpp: min-cost flow, balanced,
 // sticky, zone-aware) and commits what changed as one roles_assign entry;
 // the state machine bumps the epoch (fencing token) of every task whose
@@ -52,6 +53,11 @@ private:
   rpc::rpc_context& ctx_;
   scheduler_settings settings_;
   std::unique_ptr<node::model_mirror> mirror_;
+  /// The copy's change count the last complete round saw while leading
+  /// (a round with nothing new to see is skipped: at fleet size a round
+  /// costs seconds of CPU).
+  std::uint64_t done_changes_ = 0;
+  bool done_valid_ = false;
   bool pending_ = false;
   bool running_ = false;
   std::uint64_t proposals_ = 0;
