@@ -43,16 +43,6 @@ namespace {
 
 const std::string prefix = "127.7.90";
 
-bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& pred) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return pred();
-}
-
 /// Command lines of running processes, by pid.
 std::map<pid_t, std::string> processes() {
   std::map<pid_t, std::string> out;

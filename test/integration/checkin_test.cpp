@@ -28,25 +28,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string root_for(const std::string& name) {
-  return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
-}
-
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
            std::chrono::system_clock::now().time_since_epoch())
     .count();
-}
-
-/// Polls `pred` every 100 ms until it holds or `limit` passes.
-bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& pred) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
 }
 
 struct checkin_answer {

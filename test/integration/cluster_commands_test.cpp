@@ -37,11 +37,6 @@ namespace {
 using strings = std::vector<std::string>;
 using clock_type = std::chrono::steady_clock;
 
-std::string root_for(const std::string& name) {
-  return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
-}
-
-
 bool starts_with(const std::string& text, const std::string& head) {
   return text.compare(0, head.size(), head) == 0;
 }
@@ -91,19 +86,6 @@ cli_run gl(const std::string& target, strings args,
   r.out = std::move(s.out);
   r.err = std::move(s.err);
   return r;
-}
-
-/// Calls `f` every 100 ms until it returns true or `timeout` passes.
-bool eventually(std::chrono::milliseconds timeout,
-                const std::function<bool()>& f) {
-  auto deadline = clock_type::now() + timeout;
-  for (;;) {
-    if (f())
-      return true;
-    if (clock_type::now() > deadline)
-      return false;
-    std::this_thread::sleep_for(100ms);
-  }
 }
 
 /// Parses `text` as JSON; throws with the text if it is not.

@@ -4,6 +4,8 @@
 // tests, and a multi-threaded client workload that records a history for the
 // linearizability checker and remembers every acknowledged write.
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -23,6 +25,24 @@ namespace gd::test {
 /// True if `part` occurs in `text` (for checks on messages and logs).
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+/// A fresh directory name for test `name` of this process, under /tmp.
+inline std::string root_for(const std::string& name) {
+  return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
+}
+
+/// Calls `pred` every 100 ms until it returns true or `limit` passes; its
+/// last answer.
+inline bool eventually(std::chrono::milliseconds limit,
+                       const std::function<bool()>& pred) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return pred();
 }
 
 /// Monitors m1..mN at PREFIX.1:24007 ... PREFIX.N:24007, data under `root`.

@@ -47,10 +47,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-std::string root_for(const std::string& name) {
-  return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
-}
-
 /// The bytes written as hex digits in `hex`; spaces are ignored.
 std::string from_hex(const std::string& hex) {
   std::string digits;
@@ -263,19 +259,6 @@ bool pings(onc_client& c) {
     return rsp.op_ret == 0;
   } catch (const std::exception&) {
     return false;
-  }
-}
-
-/// Calls `f` every 100 ms until it returns true or `limit` passes.
-bool eventually(std::chrono::milliseconds limit,
-                const std::function<bool()>& f) {
-  auto deadline = clock_type::now() + limit;
-  for (;;) {
-    if (f())
-      return true;
-    if (clock_type::now() > deadline)
-      return false;
-    std::this_thread::sleep_for(100ms);
   }
 }
 

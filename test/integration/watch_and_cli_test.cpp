@@ -16,15 +16,6 @@ using namespace gd;
 using namespace gd::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::string root_for(const std::string& name) {
-  return "/tmp/gd-integration-" + std::to_string(::getpid()) + "-" + name;
-}
-
-
-} // namespace
-
 BOOST_AUTO_TEST_CASE(watch_streams_events_in_revision_order) {
   test_cluster c(root_for("watch"), "127.7.8", 3);
   auto leader = c.wait_for_leader(15s);
