@@ -71,14 +71,14 @@ volfile_answer brick_service::volfile(const std::string& requested) const {
       id.erase(id.size() - 4);
   }
   auto m = mirror_.store().reader();
-  auto cluster_options = m.cluster_options();
-  // A client volfile: the id is a volume name.
-  if (auto v = m.volume_named(id)) {
-    out.text = cluster::client_volfile(*v, cluster_options, cluster::read_children(m, *v));
-    out.volume = v->name;
-    out.version = v->volfile_version;
+  // A client volfile: the id is a volume name. The same query serves
+  // `glcli volume volfile`, so both give the same text.
+  if (auto q = cluster::volfile_query(m, id, "", true); q.st.ok()) {
+    out.text = std::move(q.value.text);
+    out.volume = q.value.name;
+    out.version = q.value.version;
     if (out.text.empty())
-      return fail("volume " + v->name + " has no bricks");
+      return fail("volume " + out.volume + " has no bricks");
     return out;
   }
   // A brick volfile: "VOL.HOST.PATH"; the volume name has no dots.
@@ -87,7 +87,7 @@ volfile_answer brick_service::volfile(const std::string& requested) const {
     if (auto v = m.volume_named(id.substr(0, dot)))
       for (const auto& b : v->bricks)
         if (cluster::brick_volfile_id(*v, b) == id) {
-          out.text = cluster::brick_volfile(*v, b, cluster_options,
+          out.text = cluster::brick_volfile(*v, b, m.cluster_options(),
                                             bind_address_);
           out.volume = v->name;
           out.version = v->volfile_version;
