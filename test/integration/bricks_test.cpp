@@ -30,6 +30,7 @@
 #include <capnp/ez-rpc.h>
 #include <kj/async-io.h>
 
+#include "cmd/client/client.hpp"
 #include "protocol/management.capnp.h"
 #include "test/integration/cluster_fixture.hpp"
 #include "test/support/glcli_spawn.hpp"
@@ -582,6 +583,35 @@ BOOST_AUTO_TEST_CASE(roles_move_off_a_silent_server_and_its_holder_stands_down) 
                                                  + std::to_string(before.second));
   }), e.c.agent(victim).log());
   BOOST_TEST(e.all_online("dr", 6));
+}
+
+BOOST_AUTO_TEST_CASE(a_client_cannot_commit_liveness_roles_or_brick_reports) {
+  auto& e = *env;
+  client::connection conn(client::parse_address(e.c.address(0)));
+  auto uuid = conn.info().uuid;
+  cluster::peer_liveness down;
+  down.changes.push_back({uuid, true});
+  auto r = conn.cluster_change(down);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(contains(r.st.message, "peer liveness is committed by the "
+                                    "monitors"), r.st.message);
+  cluster::bricks_observed forged;
+  forged.uuid = uuid;
+  forged.bricks.push_back({"r3", e.brick_dir("r3a"), false, 0, 0, "forged"});
+  r = conn.cluster_change(forged);
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(contains(r.st.message, "a brick report is taken only from the "
+                                    "server's own session"), r.st.message);
+  cluster::role_assignment a;
+  a.task = "heal/r3/0";
+  a.volume = "r3";
+  a.holder = uuid;
+  r = conn.cluster_change(cluster::roles_assign{{a}, {}});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(contains(r.st.message, "roles are assigned by the monitor "
+                                    "leader's scheduler"), r.st.message);
+  // Nothing changed: the peer is up, r3's bricks online.
+  BOOST_TEST(e.all_online("r3", 3));
 }
 
 BOOST_AUTO_TEST_CASE(stop_leaves_no_brick_and_delete_frees_the_directory) {

@@ -191,5 +191,16 @@ BOOST_AUTO_TEST_CASE(daemon_reads_a_config_file_and_rejects_bad_flags) {
   bad({"--data-dir", root + "/d7", "--listen", "127.7.11.7:24007",
        "--max-connections", "3"},
       "--max-connections: Value 3 not in range 16 to 1048576");
+  bad({"--data-dir", root + "/d8", "--listen", "127.7.11.8:24007",
+       "--bricks", "maybe"},
+      "--bricks: maybe not in {on,off}");
+  bad({"--data-dir", root + "/d9", "--listen", "127.7.11.9:24007",
+       "--glusterfsd", root + "/no-such-glusterfsd"},
+      "--glusterfsd " + root
+        + "/no-such-glusterfsd is not an executable (install Debian's "
+          "glusterfs-server, or run with --bricks off)");
+  bad({"--data-dir", root + "/d10", "--listen", "127.7.11.10:24007",
+       "--brick-base-port", "80"},
+      "--brick-base-port: Value 80 not in range 1024 to 60999");
   std::filesystem::remove_all(root);
 }

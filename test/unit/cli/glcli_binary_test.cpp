@@ -40,6 +40,16 @@ BOOST_AUTO_TEST_CASE(unknown_or_missing_command_exits_2) {
   BOOST_TEST(r.code == 2);
   BOOST_TEST(contains(r.err, "glcli: unknown command 'frob' (expected peer, "
                              "pool, volume, kv, monitor or roles)"));
+  r = run_glcli({"volume", "heal", "v1"});
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.err, "triggering a heal pass (volume heal v1) is not "
+                             "supported yet"), r.err);
+  r = run_glcli({"volume", "heal", "v1", "frob"});
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.err, "unknown heal command 'frob' (only: info)"), r.err);
+  r = run_glcli({"volume", "heal", "v1", "info", "x"});
+  BOOST_TEST(r.code == 2);
+  BOOST_TEST(contains(r.err, "unexpected word 'x' after info"), r.err);
   r = run_glcli({"kv", "frob"});
   BOOST_TEST(r.code == 2);
   BOOST_TEST(contains(r.err, "kv: unknown command 'frob' (expected put, get, "
